@@ -1,0 +1,14 @@
+"""Top-level URL map: staff UI, API, admin, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("reservoir.iam.urls")),
+    path("", include("reservoir.workspace.urls")),
+]

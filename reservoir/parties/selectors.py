@@ -1,0 +1,118 @@
+"""Reads for parties, all filtered by what the actor may see."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from reservoir.core.errors import NotFound
+from reservoir.iam.models import User
+from reservoir.iam.visibility import visible_q
+from reservoir.parties.enums import ContactKind, RelationshipKind
+from reservoir.parties.models import ContactPoint, Party, Relationship, Trait, TraitHistory
+from reservoir.parties.normalize import try_normalize_phone
+
+
+def for_user(user: User, qs: QuerySet[Party] | None = None) -> QuerySet[Party]:
+    """Return the parties `user` may see."""
+    return (qs if qs is not None else Party.objects.all()).filter(visible_q(user))
+
+
+def get_party(*, actor: User, party_id: int) -> Party:
+    """Return one visible party or raise NotFound (invisible and missing look the same)."""
+    party = for_user(actor).select_related("owner", "team").filter(pk=party_id).first()
+    if party is None:
+        raise NotFound(_("No customer with id %(id)s.") % {"id": party_id})
+    return party
+
+
+def list_parties(
+    *,
+    actor: User,
+    search: str = "",
+    kind: str = "",
+    role: str = "",
+    owner_id: int | None = None,
+    team_id: int | None = None,
+    status: str = "",
+) -> QuerySet[Party]:
+    """Return visible parties matching the filters, newest contact first."""
+    qs = for_user(actor).select_related("owner", "team")
+    if search:
+        qs = qs.filter(search_q(search))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if role:
+        qs = qs.filter(roles__role=role)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-last_interaction_at", "-id")
+
+
+def search_q(text: str) -> Q:
+    """Match a name, company, email or chat id fragment, or a phone typed in any format."""
+    text = text.strip()
+    phone = try_normalize_phone(text)
+    if phone:
+        ids = ContactPoint.objects.filter(kind=ContactKind.PHONE, value=phone).values("party_id")
+        return Q(pk__in=ids)
+    q = Q(search_text__contains=text.lower())
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 4 and len(digits) == len(text.replace(" ", "").replace("-", "")):
+        q |= Q(
+            pk__in=ContactPoint.objects.filter(
+                kind=ContactKind.PHONE, value__contains=digits
+            ).values("party_id")
+        )
+    return q
+
+
+def identify(kind: str, value: str) -> Party | None:
+    """Return the party owning the normalized contact point, preferring active parties.
+
+    System-level (no visibility filter): used by ingestion to attach a contact to its party.
+    """
+    cp = (
+        ContactPoint.objects.filter(kind=kind, value=value)
+        .select_related("party")
+        .order_by("party__status", "party_id")
+        .first()
+    )
+    return cp.party if cp else None
+
+
+def list_contact_points(party: Party) -> QuerySet[ContactPoint]:
+    return party.contact_points.order_by("kind", "-is_primary", "id")
+
+
+def list_relationships(party: Party, *, actor: User) -> list[tuple[str, Relationship, Party]]:
+    """Return (direction, relationship, other party) for relationships whose other side is visible."""
+    visible = for_user(actor)
+    out = Relationship.objects.filter(from_party=party, to_party__in=visible).select_related(
+        "to_party"
+    )
+    inc = Relationship.objects.filter(to_party=party, from_party__in=visible).select_related(
+        "from_party"
+    )
+    rows = [("out", r, r.to_party) for r in out] + [("in", r, r.from_party) for r in inc]
+    return sorted(rows, key=lambda row: (row[1].kind, row[2].display_name))
+
+
+def list_people_of(org: Party, *, actor: User) -> QuerySet[Party]:
+    """Return the visible persons employed by `org`."""
+    ids = Relationship.objects.filter(to_party=org, kind=RelationshipKind.EMPLOYEE_OF).values(
+        "from_party_id"
+    )
+    return for_user(actor).filter(pk__in=ids).order_by("display_name")
+
+
+def list_traits(party: Party) -> QuerySet[Trait]:
+    return party.traits.order_by("key")
+
+
+def list_trait_history(party: Party, key: str, *, limit: int = 20) -> QuerySet[TraitHistory]:
+    return TraitHistory.objects.filter(party=party, key=key).order_by("-computed_at")[:limit]

@@ -1,0 +1,64 @@
+"""Reads of the contact repository, filtered by what the actor may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, QuerySet
+
+from reservoir.iam.models import User
+from reservoir.iam.visibility import visible_q
+from reservoir.timeline.models import Conversation, Interaction
+
+
+def for_user(user: User, qs: QuerySet[Interaction] | None = None) -> QuerySet[Interaction]:
+    """Return the interactions of the parties `user` may see."""
+    return (qs if qs is not None else Interaction.objects.all()).filter(
+        visible_q(user, prefix="party__")
+    )
+
+
+def list_timeline(
+    *,
+    actor: User,
+    party_id: int | None = None,
+    channels: list[str] | None = None,
+    kinds: list[str] | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    direction: str = "",
+    conversation_id: int | None = None,
+) -> QuerySet[Interaction]:
+    """Return visible interactions, newest first, filtered; the caller paginates by cursor."""
+    qs = Interaction.objects.all()
+    if party_id is not None:
+        qs = qs.filter(party_id=party_id)
+    qs = for_user(actor, qs)
+    if channels:
+        qs = qs.filter(channel__in=channels)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if since:
+        qs = qs.filter(occurred_at__gte=since)
+    if until:
+        qs = qs.filter(occurred_at__lt=until)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if conversation_id:
+        qs = qs.filter(conversation_id=conversation_id)
+    return qs.select_related("staff", "conversation").order_by("-occurred_at", "-id")
+
+
+def get_interaction(*, actor: User, interaction_id: int) -> Interaction | None:
+    """Return one visible interaction, or None."""
+    return for_user(actor).select_related("staff", "party").filter(pk=interaction_id).first()
+
+
+def channel_counts(*, party_id: int) -> dict[str, int]:
+    """Return {channel: count} of a party's interactions (the caller has checked visibility)."""
+    rows = Interaction.objects.filter(party_id=party_id).values("channel").annotate(n=Count("id"))
+    return {r["channel"]: r["n"] for r in rows}
+
+
+def list_conversations(*, party_id: int, limit: int = 20) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(party_id=party_id).order_by("-last_at")[:limit]

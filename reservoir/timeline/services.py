@@ -1,0 +1,384 @@
+"""Recording interactions into the Customer Contact Repository.
+
+`record_interaction` is the one door every channel uses: it identifies the party from any
+contact point (creating a provisional party when nothing matches), cleans the body, links
+the conversation, and is idempotent on (source, external_id). `ingest_batch` is the same
+for bulk loads, in a handful of queries per batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reservoir.audit import services as audit
+from reservoir.core import events
+from reservoir.core.errors import InvalidInput
+from reservoir.core.html import clean_html
+from reservoir.iam.models import User
+from reservoir.parties import selectors as party_selectors
+from reservoir.parties import services as party_services
+from reservoir.parties.enums import PartyKind, PartyStatus
+from reservoir.parties.models import ContactPoint, Party
+from reservoir.parties.normalize import normalize
+from reservoir.timeline.enums import CHANNEL_IDENTITY, Channel, Direction, Kind
+from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
+from reservoir.timeline.models import Conversation, Interaction
+
+
+@dataclass
+class InteractionInput:
+    """One interaction as a channel reports it (party by id, or by a contact point)."""
+
+    channel: str
+    direction: str
+    party_id: int | None = None
+    contact_kind: str = ""
+    contact_value: str = ""
+    contact_name: str = ""
+    kind: str = Kind.MESSAGE
+    occurred_at: dt.datetime | None = None
+    subject: str = ""
+    body: str = ""
+    outcome: str = ""
+    duration_seconds: int | None = None
+    cost: Decimal | str | float | None = None
+    currency: str = ""
+    staff_id: int | None = None
+    conversation_id: int | None = None
+    link: dict[str, str] = field(default_factory=dict)
+    source: str = "reservoir"
+    external_id: str = ""
+
+
+def _validate(item: InteractionInput) -> None:
+    if item.channel not in Channel.values:
+        raise InvalidInput(
+            _("Unknown channel “%(c)s”; use one of: %(all)s.")
+            % {"c": item.channel, "all": ", ".join(Channel.values)},
+            field="channel",
+        )
+    if item.direction not in Direction.values:
+        raise InvalidInput(_("Direction must be inbound, outbound or internal."), field="direction")
+    if item.kind not in Kind.values:
+        raise InvalidInput(_("Unknown kind “%(k)s”.") % {"k": item.kind}, field="kind")
+    limit = settings.INTERACTION_BODY_MAX_CHARS
+    if len(item.body or "") > limit:
+        raise InvalidInput(
+            _("The body is too long (%(n)s characters at most).") % {"n": limit}, field="body"
+        )
+    if len(item.subject or "") > 255:
+        raise InvalidInput(_("The subject is too long (255 characters at most)."), field="subject")
+    if item.duration_seconds is not None and item.duration_seconds < 0:
+        raise InvalidInput(_("The duration cannot be negative."), field="duration_seconds")
+    if len(item.external_id) > 200 or len(item.source) > 50:
+        raise InvalidInput(_("The source or external id is too long."), field="external_id")
+    if item.occurred_at is not None and timezone.is_naive(item.occurred_at):
+        raise InvalidInput(_("The time must carry a time zone."), field="occurred_at")
+
+
+def _cost(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        cost = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation as exc:
+        raise InvalidInput(_("The cost must be a number."), field="cost") from exc
+    if cost < 0 or cost >= Decimal("1e10"):
+        raise InvalidInput(_("The cost is out of range."), field="cost")
+    return cost
+
+
+def _contact_kind(item: InteractionInput) -> str:
+    return item.contact_kind or CHANNEL_IDENTITY.get(item.channel, "")
+
+
+def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
+    """Return the party an interaction belongs to; create a provisional one if none matches.
+
+    Side effects: may create a provisional party with the contact point (audited).
+    """
+    if item.party_id is not None:
+        party = Party.objects.filter(pk=item.party_id).first()
+        if party is None:
+            raise InvalidInput(
+                _("No customer with id %(id)s.") % {"id": item.party_id}, field="party_id"
+            )
+        return party
+    kind = _contact_kind(item)
+    if not item.contact_value or not kind:
+        raise InvalidInput(
+            _("Give a party id or a contact point (kind and value)."), field="contact"
+        )
+    value = normalize(kind, item.contact_value)
+    party = party_selectors.identify(kind, value)
+    if party is not None:
+        return party
+    return party_services.create_party(
+        by=by,
+        kind=PartyKind.PERSON,
+        display_name=item.contact_name.strip() or value,
+        status=PartyStatus.PROVISIONAL,
+        contact_points=[(kind, value)],
+        source=item.channel,
+    )
+
+
+@transaction.atomic
+def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Interaction, bool]:
+    """Store one interaction; return it and whether it was new.
+
+    Idempotent on (source, external_id): a repeat returns the stored row unchanged.
+    Side effects: may create a provisional party; updates the party's last contact time and
+    the conversation; audit entry; InteractionRecorded after commit.
+    """
+    _validate(item)
+    if item.external_id:
+        existing = Interaction.objects.filter(
+            source=item.source, external_id=item.external_id
+        ).first()
+        if existing is not None:
+            return existing, False
+    party = resolve_party(item, by=by)
+    occurred_at = item.occurred_at or timezone.now()
+    conversation = None
+    if item.conversation_id is not None:
+        conversation = Conversation.objects.filter(pk=item.conversation_id, party=party).first()
+        if conversation is None:
+            raise InvalidInput(
+                _("No such conversation for this customer."), field="conversation_id"
+            )
+    staff_id = item.staff_id
+    if staff_id is not None and not User.objects.filter(pk=staff_id).exists():
+        raise InvalidInput(
+            _("No staff member with id %(id)s.") % {"id": staff_id}, field="staff_id"
+        )
+    interaction = Interaction(
+        party=party,
+        channel=item.channel,
+        direction=item.direction,
+        kind=item.kind,
+        occurred_at=occurred_at,
+        staff_id=staff_id,
+        subject=item.subject.strip(),
+        body=clean_html(item.body),
+        outcome=item.outcome,
+        duration_seconds=item.duration_seconds,
+        cost=_cost(item.cost),
+        currency=item.currency or (settings.DEFAULT_CURRENCY if item.cost else ""),
+        contact_address=item.contact_value[:255],
+        conversation=conversation,
+        link_app=item.link.get("app", ""),
+        link_model=item.link.get("model", ""),
+        link_pk=str(item.link.get("pk", "")),
+        link_label=item.link.get("label", "")[:200],
+        source=item.source,
+        external_id=item.external_id,
+        recorded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            interaction.save()
+    except IntegrityError:
+        # A concurrent request stored the same (source, external_id) first.
+        return Interaction.objects.get(source=item.source, external_id=item.external_id), False
+    if conversation is not None and occurred_at > conversation.last_at:
+        Conversation.objects.filter(pk=conversation.pk).update(last_at=occurred_at)
+    Party.objects.filter(pk=party.pk).exclude(last_interaction_at__gte=occurred_at).update(
+        last_interaction_at=occurred_at
+    )
+    audit.record(by, "timeline.interaction.recorded", interaction, data={"party": party.pk})
+    events.publish(
+        InteractionRecorded(
+            interaction_id=interaction.pk,
+            party_id=party.pk,
+            channel=interaction.channel,
+            kind=interaction.kind,
+        )
+    )
+    return interaction, True
+
+
+@transaction.atomic
+def open_conversation(
+    party: Party,
+    *,
+    channel: str,
+    subject: str,
+    by: User | None,
+    started_at: dt.datetime | None = None,
+) -> Conversation:
+    """Start an episode for `party`. Side effects: audit entry."""
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel."), field="channel")
+    now = started_at or timezone.now()
+    conv = Conversation.objects.create(
+        party=party, channel=channel, subject=subject[:255], started_at=now, last_at=now
+    )
+    audit.record(by, "timeline.conversation.opened", conv, data={"party": party.pk})
+    return conv
+
+
+@transaction.atomic
+def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
+    """Store many interactions in a few queries; return how many were new.
+
+    Contact points are identified in one query per kind; unknown ones become provisional
+    parties in one bulk insert. Repeats on (source, external_id) are skipped. Interactions are
+    append-only and carry their provenance (source, recorded_by, created_at), so the batch gets
+    one audit entry rather than one per row. Side effects: InteractionsIngested after commit.
+    """
+    if not items:
+        return 0
+    for item in items:
+        _validate(item)
+    keyed = [i for i in items if i.external_id]
+    seen: set[tuple[str, str]] = set()
+    if keyed:
+        for source in {i.source for i in keyed}:
+            ids = [i.external_id for i in keyed if i.source == source]
+            for chunk in _chunks(ids, 900):
+                seen.update(
+                    (source, x)
+                    for x in Interaction.objects.filter(
+                        source=source, external_id__in=chunk
+                    ).values_list("external_id", flat=True)
+                )
+    fresh: list[InteractionInput] = []
+    for item in items:
+        key = (item.source, item.external_id)
+        if item.external_id and key in seen:
+            continue
+        if item.external_id:
+            seen.add(key)
+        fresh.append(item)
+    party_ids = _identify_batch(fresh, by=by)
+    now = timezone.now()
+    rows = [
+        Interaction(
+            party_id=pid,
+            channel=i.channel,
+            direction=i.direction,
+            kind=i.kind,
+            occurred_at=i.occurred_at or now,
+            staff_id=i.staff_id,
+            subject=i.subject.strip(),
+            body=clean_html(i.body) if "<" in i.body else i.body,
+            outcome=i.outcome,
+            duration_seconds=i.duration_seconds,
+            cost=_cost(i.cost),
+            currency=i.currency or (settings.DEFAULT_CURRENCY if i.cost else ""),
+            contact_address=i.contact_value[:255],
+            conversation_id=i.conversation_id,
+            link_app=i.link.get("app", ""),
+            link_model=i.link.get("model", ""),
+            link_pk=str(i.link.get("pk", "")),
+            link_label=i.link.get("label", "")[:200],
+            source=i.source,
+            external_id=i.external_id,
+            recorded_by=by,
+        )
+        for i, pid in zip(fresh, party_ids, strict=True)
+    ]
+    Interaction.objects.bulk_create(rows, batch_size=2000)
+    latest: dict[int, dt.datetime] = {}
+    for row in rows:
+        if row.party_id not in latest or row.occurred_at > latest[row.party_id]:
+            latest[row.party_id] = row.occurred_at
+    _bump_last_interaction(latest)
+    if rows:
+        batch_marker = rows[-1]
+        audit.record(by, "timeline.batch.ingested", batch_marker, data={"count": len(rows)})
+        events.publish(InteractionsIngested(party_ids=tuple(sorted(latest)), count=len(rows)))
+    return len(rows)
+
+
+def _bump_last_interaction(latest: dict[int, dt.datetime]) -> None:
+    """Move each party's last contact time forward (never back, when old data is loaded)."""
+    current: dict[int, dt.datetime | None] = {}
+    for chunk in _chunks(list(latest), 900):
+        current.update(Party.objects.filter(pk__in=chunk).values_list("pk", "last_interaction_at"))
+    stale = [
+        Party(pk=pid, last_interaction_at=when)
+        for pid, when in latest.items()
+        if (seen := current.get(pid)) is None or seen < when
+    ]
+    Party.objects.bulk_update(stale, ["last_interaction_at"], batch_size=500)
+
+
+def _chunks(values: list[Any], size: int) -> list[list[Any]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[int]:
+    wanted: dict[str, set[str]] = {}
+    normalized: list[tuple[str, str] | None] = []
+    for item in items:
+        if item.party_id is not None:
+            normalized.append(None)
+            continue
+        kind = _contact_kind(item)
+        if not kind or not item.contact_value:
+            raise InvalidInput(
+                _("Give a party id or a contact point (kind and value)."), field="contact"
+            )
+        value = normalize(kind, item.contact_value)
+        normalized.append((kind, value))
+        wanted.setdefault(kind, set()).add(value)
+    given = {i.party_id for i in items if i.party_id is not None}
+    if given:
+        found: set[int] = set()
+        for chunk in _chunks(sorted(given), 900):
+            found.update(Party.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        if given - found:
+            raise InvalidInput(
+                _("No customer with id %(id)s.") % {"id": min(given - found)}, field="party_id"
+            )
+    known: dict[tuple[str, str], int] = {}
+    for kind, values in wanted.items():
+        for chunk in _chunks(sorted(values), 900):
+            for value, pid in (
+                ContactPoint.objects.filter(kind=kind, value__in=chunk)
+                .order_by("-party_id")
+                .values_list("value", "party_id")
+            ):
+                known[(kind, value)] = pid
+    missing = sorted({key for key in normalized if key is not None and key not in known})
+    if missing:
+        names = {}
+        for item, key in zip(items, normalized, strict=True):
+            if key in missing and item.contact_name:
+                names[key] = item.contact_name
+        parties = [
+            Party(
+                kind=PartyKind.PERSON,
+                status=PartyStatus.PROVISIONAL,
+                display_name=names.get(key, key[1])[:200],
+                source="ingest",
+                search_text=f"{names.get(key, '')} {key[1]}".strip().lower(),
+            )
+            for key in missing
+        ]
+        Party.objects.bulk_create(parties, batch_size=1000)
+        if parties[0].pk is None:  # backends without RETURNING on bulk insert
+            raise RuntimeError("bulk insert did not return primary keys")
+        ContactPoint.objects.bulk_create(
+            [
+                ContactPoint(party=p, kind=k, value=v, raw=v, is_primary=True)
+                for p, (k, v) in zip(parties, missing, strict=True)
+            ],
+            batch_size=1000,
+        )
+        audit.record_many(by, "parties.party.created", parties)
+        known.update({key: p.pk for key, p in zip(missing, parties, strict=True)})
+    return [
+        item.party_id if key is None else known[key]
+        for item, key in zip(items, normalized, strict=True)
+    ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WorkspaceConfig(AppConfig):
+    name = "reservoir.workspace"
+    label = "workspace"
+    default_auto_field = "django.db.models.BigAutoField"
