@@ -115,7 +115,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("RESERVOIR_TEST_DB") or None}
+    # A file, not memory, so tests can share the database with a worker subprocess.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("RESERVOIR_TEST_DB") or str(DATA_DIR / "test.sqlite3")
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
