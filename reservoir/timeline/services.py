@@ -379,6 +379,6 @@ def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[i
         audit.record_many(by, "parties.party.created", parties)
         known.update({key: p.pk for key, p in zip(missing, parties, strict=True)})
     return [
-        item.party_id if key is None else known[key]
+        known[key] if key is not None else int(item.party_id or 0)
         for item, key in zip(items, normalized, strict=True)
     ]
