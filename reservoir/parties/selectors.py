@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from reservoir.core.errors import NotFound
 from reservoir.iam.models import User
 from reservoir.iam.visibility import visible_q
 from reservoir.parties.enums import ContactKind, RelationshipKind
-from reservoir.parties.models import ContactPoint, Party, Relationship, Trait, TraitHistory
+from reservoir.parties.models import (
+    ContactPoint,
+    Party,
+    PartyRole,
+    PostalAddress,
+    Profile,
+    Relationship,
+    Trait,
+    TraitHistory,
+)
 from reservoir.parties.normalize import try_normalize_phone
 
 
@@ -116,3 +126,68 @@ def list_traits(party: Party) -> QuerySet[Trait]:
 
 def list_trait_history(party: Party, key: str, *, limit: int = 20) -> QuerySet[TraitHistory]:
     return TraitHistory.objects.filter(party=party, key=key).order_by("-computed_at")[:limit]
+
+
+def with_list_details(qs: QuerySet[Party], *, actor: User) -> QuerySet[Party]:
+    """Prefetch what a list row shows, in three queries whatever the page size.
+
+    Adds `role_list` (roles), `contact_list` (phones and emails, primary first) and
+    `employer_list` (employee-of relationships whose organization `actor` may see).
+    """
+    return qs.prefetch_related(
+        Prefetch("roles", queryset=PartyRole.objects.order_by("role"), to_attr="role_list"),
+        Prefetch(
+            "contact_points",
+            queryset=ContactPoint.objects.filter(
+                kind__in=[ContactKind.PHONE, ContactKind.EMAIL]
+            ).order_by("kind", "-is_primary", "id"),
+            to_attr="contact_list",
+        ),
+        Prefetch(
+            "relationships_out",
+            queryset=Relationship.objects.filter(
+                kind=RelationshipKind.EMPLOYEE_OF, to_party__in=for_user(actor)
+            )
+            .select_related("to_party")
+            .order_by("-since", "id"),
+            to_attr="employer_list",
+        ),
+    )
+
+
+def with_people_count(qs: QuerySet[Party], *, actor: User) -> QuerySet[Party]:
+    """Annotate organizations with `people_count`: the visible persons employed there."""
+    people = (
+        Relationship.objects.filter(
+            to_party=OuterRef("pk"),
+            kind=RelationshipKind.EMPLOYEE_OF,
+            from_party__in=for_user(actor),
+        )
+        .order_by()
+        .values("to_party")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return qs.annotate(people_count=Coalesce(Subquery(people), 0))
+
+
+def get_profile(party: Party) -> Profile | None:
+    """Return the party's profile, or None when nothing has been learned yet."""
+    return Profile.objects.filter(party=party).first()
+
+
+def list_addresses(party: Party) -> QuerySet[PostalAddress]:
+    return party.addresses.order_by("-is_primary", "id")
+
+
+def identify_visible(*, actor: User, kind: str, value: str) -> Party | None:
+    """Return the visible party owning the normalized contact point, preferring active ones.
+
+    One query over the (kind, value) index, joined to the party for visibility.
+    """
+    return (
+        for_user(actor)
+        .filter(contact_points__kind=kind, contact_points__value=value)
+        .order_by("status", "id")
+        .first()
+    )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
 
 from reservoir.iam.models import User
 from reservoir.iam.visibility import visible_q
-from reservoir.sales.models import Order, Product
+from reservoir.sales.models import Order, OrderStatus, Product
 
 
 def for_user(user: User, qs: QuerySet[Order] | None = None) -> QuerySet[Order]:
@@ -28,3 +31,33 @@ def list_products(*, search: str = "", active_only: bool = True) -> QuerySet[Pro
     if search:
         qs = qs.filter(name__icontains=search) | qs.filter(sku__icontains=search)
     return qs.order_by("name")
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """A party's purchase figures: every order counted; revenue per currency, leaving out
+    cancelled and returned orders."""
+
+    count: int
+    revenue: dict[str, Decimal]
+
+
+NON_REVENUE_STATUSES = (OrderStatus.CANCELLED, OrderStatus.RETURNED)
+
+
+def order_summary(*, actor: User, party_id: int) -> OrderSummary:
+    """Return the lifetime order count and revenue of a visible party; an invisible party
+    yields zeros."""
+    rows = list(
+        for_user(actor, Order.objects.filter(party_id=party_id))
+        .order_by()
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("total", filter=~Q(status__in=NON_REVENUE_STATUSES)))
+    )
+    revenue = {r["currency"]: r["total"] for r in rows if r["total"] is not None}
+    return OrderSummary(count=sum(r["n"] for r in rows), revenue=revenue)
+
+
+def products_by_sku(skus: list[str]) -> dict[str, Product]:
+    """Return {sku: product} for the active products among `skus` (one query)."""
+    return {p.sku: p for p in Product.objects.filter(sku__in=skus, is_active=True)}

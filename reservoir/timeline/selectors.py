@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -62,3 +63,34 @@ def channel_counts(*, party_id: int) -> dict[str, int]:
 
 def list_conversations(*, party_id: int, limit: int = 20) -> QuerySet[Conversation]:
     return Conversation.objects.filter(party_id=party_id).order_by("-last_at")[:limit]
+
+
+def count_by_channel(
+    *,
+    actor: User,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    staff_id: int | None = None,
+) -> dict[str, int]:
+    """Return {channel: count} of the visible interactions in [since, until)."""
+    qs = for_user(actor, Interaction.objects.filter(occurred_at__gte=since))
+    if until is not None:
+        qs = qs.filter(occurred_at__lt=until)
+    if staff_id is not None:
+        qs = qs.filter(staff_id=staff_id)
+    rows = qs.order_by().values("channel").annotate(n=Count("id"))
+    return {r["channel"]: r["n"] for r in rows}
+
+
+def party_ids_contacted_by(*, staff_id: int) -> QuerySet[Interaction, Any]:
+    """Return the ids of the parties a staff member has interactions with (for a subquery).
+
+    No visibility filter: combine it with a visible party queryset.
+    """
+    return Interaction.objects.filter(staff_id=staff_id).order_by().values("party_id")
+
+
+def visible_conversation_parties(*, actor: User, ids: list[int]) -> dict[int, int]:
+    """Return {conversation id: party id} for those of `ids` whose party `actor` may see."""
+    rows = Conversation.objects.filter(pk__in=ids).filter(visible_q(actor, prefix="party__"))
+    return dict(rows.values_list("pk", "party_id"))

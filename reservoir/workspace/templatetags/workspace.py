@@ -1,0 +1,252 @@
+"""Display helpers for the staff workspace: phones, contact links, durations, badges."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from reservoir.core.html import html_to_text
+from reservoir.parties.enums import ContactKind
+from reservoir.parties.normalize import format_phone
+from reservoir.timeline.enums import Outcome
+
+register = template.Library()
+
+ROLE_TONES = {
+    "customer": "success",
+    "prospect": "info",
+    "distributor": "purple",
+    "partner": "brand",
+    "supplier": "neutral",
+}
+STATUS_TONES = {"active": "success", "provisional": "warning", "inactive": "neutral"}
+OUTCOME_TONES = {
+    "resolved": "success",
+    "purchased": "success",
+    "interested": "brand",
+    "follow_up": "info",
+    "left_message": "neutral",
+    "no_answer": "neutral",
+    "not_interested": "warning",
+    "complained": "danger",
+    "escalated": "danger",
+}
+PHONE_KINDS = {ContactKind.PHONE, ContactKind.WHATSAPP}
+
+
+@register.filter
+def phone(value: str) -> str:
+    """An E.164 number formatted for reading (national format at home)."""
+    return format_phone(value) if value else ""
+
+
+@register.filter
+def contact_display(cp: Any) -> str:
+    """A contact point's value as staff read it."""
+    return format_phone(cp.value) if cp.kind == ContactKind.PHONE else cp.value
+
+
+@register.filter
+def contact_href(cp: Any) -> str:
+    """A click-to-call or mailto link for a contact point, or "" when there is none."""
+    if cp.kind == ContactKind.PHONE:
+        return f"tel:{cp.value}"
+    if cp.kind == ContactKind.EMAIL:
+        return f"mailto:{cp.value}"
+    return ""
+
+
+@register.filter
+def first_of_kind(contact_points: list[Any], kind: str) -> Any:
+    """The first (primary-first ordered) contact point of `kind`, or None."""
+    return next((cp for cp in contact_points or () if cp.kind == kind), None)
+
+
+@register.filter
+def role_tone(role: str) -> str:
+    return ROLE_TONES.get(role, "neutral")
+
+
+@register.filter
+def status_tone(status: str) -> str:
+    return STATUS_TONES.get(status, "neutral")
+
+
+@register.filter
+def outcome_tone(outcome: str) -> str:
+    return OUTCOME_TONES.get(outcome, "neutral")
+
+
+@register.filter
+def duration(seconds: int | None) -> str:
+    """Seconds as "1 h 05 min", "4 min 12 s" or "45 s"."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return _("%(h)d h %(m)02d min") % {"h": hours, "m": minutes}
+    if minutes:
+        return (
+            _("%(m)d min %(s)d s") % {"m": minutes, "s": secs}
+            if secs
+            else _("%(m)d min") % {"m": minutes}
+        )
+    return _("%(s)d s") % {"s": secs}
+
+
+@register.filter
+def preview(body: str, words: int = 40) -> str:
+    """The text of a cleaned HTML body, cut to a preview."""
+    return Truncator(html_to_text(body)).words(words, truncate=" …")
+
+
+@register.filter
+def is_long(body: str) -> bool:
+    """Whether a body is worth an expandable preview rather than shown whole."""
+    text = html_to_text(body)
+    return len(text) > 280 or text.count("\n") > 3
+
+
+@register.filter
+def initials(name: str) -> str:
+    """One or two letters for an avatar ("Mei-Ling Chen" → "MC", "陈美玲" → "陈")."""
+    words = [w for w in (name or "").split() if w]
+    if not words:
+        return "?"
+    if any("\u3400" <= ch <= "\u9fff" for ch in words[0]):
+        return words[0][0]
+    return (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper()
+
+
+@register.filter
+def avatar_tone(pk: int | None) -> str:
+    """A stable avatar colour per record."""
+    return f"tone-{(pk or 0) % 5 + 1}" if pk and pk % 5 else ""
+
+
+@register.filter
+def plain_value(value: Any) -> str:
+    """A JSON value (trait, profile entry) as a short readable string."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, int | float | Decimal | str):
+        return str(value)
+    if isinstance(value, list):
+        return ", ".join(plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {plain_value(v)}" for k, v in value.items())
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+@register.filter
+def humanize_key(key: str) -> str:
+    """ "income_band" → "Income band"."""
+    text = str(key).replace("_", " ").replace(".", " · ").strip()
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def money(amount: Any, currency: str = "") -> str:
+    """An amount with thousands separators and its currency code."""
+    if amount is None:
+        return "—"
+    value = Decimal(amount)
+    text = f"{value:,.2f}"
+    symbol = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}.get(currency)
+    if symbol:
+        return f"{symbol}{text}"
+    return f"{text} {currency}".strip()
+
+
+@register.simple_tag
+def channel_badge(channel: str, label: str) -> SafeString:
+    return format_html('<span class="badge ch-{}">{}</span>', channel, label)
+
+
+INVERSE_RELATIONSHIPS = {
+    "employee_of": _lazy("Employs"),
+    "distributor_for": _lazy("Served by distributor"),
+    "partner_of": _lazy("Partner of"),
+    "household_member": _lazy("Household member of"),
+}
+AUDIT_ACTIONS = {
+    "parties.party.created": _lazy("Created"),
+    "parties.party.updated": _lazy("Updated"),
+    "parties.party.roles_changed": _lazy("Changed roles"),
+    "parties.contact_point.added": _lazy("Added a contact point"),
+    "parties.contact_point.removed": _lazy("Removed a contact point"),
+    "parties.address.added": _lazy("Added an address"),
+    "parties.relationship.added": _lazy("Added a relationship"),
+    "parties.profile.updated": _lazy("Updated the profile"),
+    "parties.trait.changed": _lazy("Changed a trait"),
+}
+AUDIT_FIELDS = {
+    "display_name": _lazy("Name"),
+    "given_name": _lazy("Given name"),
+    "family_name": _lazy("Family name"),
+    "owner_id": _lazy("Owner"),
+    "team_id": _lazy("Team"),
+    "status": _lazy("Status"),
+    "roles": _lazy("Roles"),
+}
+
+
+@register.filter
+def inverse_relationship(kind: str) -> str:
+    """How a relationship reads from its other end ("Employee of" → "Employs")."""
+    return str(INVERSE_RELATIONSHIPS.get(kind, kind))
+
+
+@register.filter
+def audit_action(action: str) -> str:
+    label = AUDIT_ACTIONS.get(action)
+    if label is not None:
+        return str(label)
+    return humanize_key(action.rsplit(".", 2)[-2] + " " + action.rsplit(".", 1)[-1])
+
+
+@register.filter
+def audit_field(name: str) -> str:
+    label = AUDIT_FIELDS.get(name)
+    if label is not None:
+        return str(label)
+    if name.startswith("trait:"):
+        return name.removeprefix("trait:")
+    return humanize_key(name)
+
+
+@register.filter
+def outcome_label(outcome: str) -> str:
+    labels = dict(Outcome.choices)
+    return str(labels.get(outcome, humanize_key(outcome)))
+
+
+@register.filter
+def audit_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The readable facts of an audit entry's data (ids of other records left out)."""
+    facts = []
+    for key, value in (data or {}).items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            continue
+        text = plain_value(value)
+        if isinstance(value, str) and "_" in value and " " not in value:
+            text = humanize_key(value)
+        facts.append((humanize_key(key), text))
+    return facts
+
+
+@register.filter
+def has_value(value: Any) -> bool:
+    """False for None and empty strings, lists and dicts (a field set for the first time)."""
+    return value not in (None, "", [], {})
