@@ -115,9 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;"
         ),
     }
-    # A file, not memory, so tests can share the database with a worker subprocess.
+    # A file, not memory, so tests can share the database with a worker subprocess; one per
+    # test process, so two test runs on one machine never share it.
+    import tempfile
+
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("RESERVOIR_TEST_DB") or str(DATA_DIR / "test.sqlite3")
+        "NAME": os.environ.get("RESERVOIR_TEST_DB")
+        or str(Path(tempfile.gettempdir()) / f"reservoir-test-{os.getpid()}.sqlite3")
     }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
@@ -173,6 +177,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves finders; it warns without it
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"

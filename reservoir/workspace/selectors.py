@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from reservoir.audit import selectors as audit_selectors
@@ -28,15 +28,10 @@ RECENT_CUSTOMERS = 8
 LATEST_INTERACTIONS = 12
 
 
-def newest_contact_first(qs: QuerySet[Party]) -> QuerySet[Party]:
-    """Order by last contact with never-contacted parties last on every database."""
-    return qs.order_by(F("last_interaction_at").desc(nulls_last=True), "-id")
-
-
 def list_customers(*, actor: User, **filters: Any) -> QuerySet[Party]:
     """Visible parties for a list page, with roles, phones/emails and employers prefetched."""
     qs = party_selectors.list_parties(actor=actor, **filters)
-    return party_selectors.with_list_details(newest_contact_first(qs), actor=actor)
+    return party_selectors.with_list_details(qs, actor=actor)
 
 
 def list_organizations(*, actor: User, **filters: Any) -> QuerySet[Party]:
