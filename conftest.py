@@ -2,16 +2,15 @@
 
 import pytest
 
+from reservoir.iam.enums import Role
+from reservoir.iam.tests.factories import TeamFactory, UserFactory
+
 
 def pytest_configure(config):
     """Hash test passwords fast: the production hasher's cost is deliberate, not under test."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-from reservoir.iam.enums import Role
-from reservoir.iam.tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture

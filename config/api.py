@@ -1,5 +1,33 @@
 """The REST API (django-ninja): mounts every app's router under /api/v1."""
 
-from ninja import NinjaAPI
+from reservoir.core.api import (
+    BearerTokenAuth,
+    ProblemAPI,
+    SessionAuth,
+    StrictParser,
+)
+from reservoir.iam.api import router as iam_router
+from reservoir.iam.services import authenticate_token
+from reservoir.parties.api import router as parties_router
+from reservoir.sales.api import customer_router as customer_360_router
+from reservoir.sales.api import router as sales_router
+from reservoir.timeline.api import router as timeline_router
 
-api = NinjaAPI(title="Reservoir API", version="1", urls_namespace="api")
+api = ProblemAPI(
+    title="Reservoir API",
+    version="1",
+    description=(
+        "Authenticate with the staff session (send X-CSRFToken on writes) or a personal "
+        "token: `Authorization: Bearer rsv_…`. Errors are RFC 9457 problem+json. Lists are "
+        "cursor-paginated: pass `next_cursor` back as `cursor`."
+    ),
+    urls_namespace="api",
+    auth=[BearerTokenAuth(authenticate_token), SessionAuth()],
+    parser=StrictParser(),
+)
+
+api.add_router("/v1/", iam_router, tags=["iam"])
+api.add_router("/v1/", parties_router, tags=["parties"])
+api.add_router("/v1/", customer_360_router, tags=["parties"])
+api.add_router("/v1/", timeline_router, tags=["timeline"])
+api.add_router("/v1/", sales_router, tags=["sales"])

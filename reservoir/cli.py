@@ -37,12 +37,13 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 def cmd_load_demo(args: argparse.Namespace) -> int:
     _setup()
-    from reservoir.demo.loader import demo_present, load_demo
+    from reservoir.demo.loader import DemoRefused, load_demo
 
-    if demo_present():
-        print("Demo data is already loaded.")
-        return 0
-    load_demo(seed=args.seed, scale=args.scale, stdout=sys.stdout)
+    try:
+        load_demo(seed=args.seed, scale=args.scale, stdout=sys.stdout)
+    except DemoRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -106,13 +107,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _setup()
     from django.conf import settings
 
-    from reservoir.demo.loader import demo_logins, demo_present, load_demo
+    from reservoir.demo.loader import DemoRefused, demo_logins, demo_state, load_demo
 
     print(f"Data folder: {settings.DATA_DIR}")
     _manage("migrate", "--no-input", "-v", "0")
-    if not demo_present():
-        print("Loading demo data (once; about a minute)...")
-        load_demo(seed=42, scale=args.scale, stdout=sys.stdout)
+    if demo_state() == "empty":
+        print("Loading demo data (once)...")
+        try:
+            load_demo(seed=42, scale=args.scale, stdout=sys.stdout)
+        except DemoRefused as exc:
+            print(f"Demo data not loaded: {exc}")
     me = [sys.executable, "-m", "reservoir.cli"]
     children = [
         subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)]),

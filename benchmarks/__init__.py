@@ -1,0 +1,1 @@
+"""Benchmark scripts: each prints `<figure_name>: <value> <unit>` lines (never fails on time)."""

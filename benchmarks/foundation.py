@@ -1,0 +1,340 @@
+"""Foundation benchmark: Customer 360 API, identify-by-phone, and interaction ingestion.
+
+    python benchmarks/foundation.py [--quick] [--database sqlite|postgres|both] [--explain]
+
+Per database, a child process migrates a fresh database (SQLite in a temporary data folder,
+or PostgreSQL `reservoir_bench` on 127.0.0.1, created and dropped here), loads the dataset
+with raw bulk inserts, starts the real server (`reservoir serve`) and prints one line per
+figure, `<figure_name>_<database>: <value> <unit>`, with the issue's target beside it.
+Never fails on time; exits non-zero only when a path answered wrongly or the run broke.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "reservoir_bench"
+PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+# figure -> (comparison, target), from the issue; printed beside the figure, never enforced
+TARGETS = {
+    "c360_api_p95_ms": ("<=", 25),
+    "identify_phone_p95_ms": ("<=", 2),
+    "ingest_http_per_s": (">=", 300),
+    "ingest_batch_per_s": (">=", 10_000),
+}
+SIZES = {
+    # dataset size, requests per figure, and time caps so a slow path cannot run for hours
+    "full": {
+        "parties": 100_000,
+        "interactions": 1_000_000,
+        "c360": 500,
+        "identify": 2_000,
+        "identify_http": 1_000,
+        "http_posts": 3_000,
+        "http_budget_s": 180,
+        "batch_rows": 100_000,
+        "batch_budget_s": 300,
+    },
+    "quick": {
+        "parties": 5_000,
+        "interactions": 50_000,
+        "c360": 200,
+        "identify": 1_000,
+        "identify_http": 300,
+        "http_posts": 500,
+        "http_budget_s": 12,
+        "batch_rows": 10_000,
+        "batch_budget_s": 12,
+    },
+}
+HTTP_THREADS = 8
+TEAMS, REPS_PER_TEAM = 10, 5
+
+
+class Report:
+    """Prints `<name>_<db>: <value> <unit>` lines; remembers values for the ratios."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.values: dict[str, float] = {}
+        self.failed = False
+
+    def figure(self, name: str, value: float, unit: str, digits: int = 2) -> None:
+        self.values[name] = value
+        line = f"{name}_{self.db}: {value:.{digits}f} {unit}"
+        if name in TARGETS:
+            op, target = TARGETS[name]
+            met = value <= target if op == "<=" else value >= target
+            line += f"  # target {op} {target:,} {unit}: {'met' if met else 'MISSED'}"
+        print(line, flush=True)
+
+    def note(self, text: str) -> None:
+        print(f"# [{self.db}] {text}", flush=True)
+
+    def errors(self, what: str, errors: list[str]) -> None:
+        if errors:
+            self.failed = True
+            self.figure(f"{what}_errors", len(errors), "count", 0)
+            for err in errors[:3]:
+                self.note(f"{what}: {err}")
+
+
+# ------------------------------------------------------------------------- parent
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql)
+
+
+def run_database(db: str, args: argparse.Namespace) -> int:
+    """Run the child for `db` with a fresh database; clean up whatever happens."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"reservoir-bench-{db}-"))
+    (tmp / "static").mkdir()  # STATIC_ROOT: whitenoise warns when it is missing
+    env = dict(os.environ)
+    env.update(
+        RESERVOIR_DATA_DIR=str(tmp),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+    )
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", db]
+    cmd += ["--quick"] if args.quick else []
+    cmd += ["--explain"] if args.explain else []
+    start = time.perf_counter()
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        if db == "postgres":
+            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
+            env["DATABASE_URL"] = PG_URL
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+        try:
+            rc = proc.wait(timeout=600 if args.quick else 3600)
+        except subprocess.TimeoutExpired:
+            print(f"# [{db}] timed out; stopping", flush=True)
+            rc = 124
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.terminate()  # the child stops its server on SIGTERM
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+        if db == "postgres":
+            try:
+                _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+            except Exception as exc:  # noqa: BLE001 - report, keep cleaning up
+                print(f"# [{db}] could not drop {PG_BENCH_DB}: {exc}", flush=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"run_s_{db}: {time.perf_counter() - start:.1f} s", flush=True)
+    return rc
+
+
+# -------------------------------------------------------------------------- child
+
+
+def _users() -> tuple[Any, str, Any, str, dict[int, list[int]]]:
+    """Create teams with reps, an agent who sees everyone, and API tokens for both."""
+    from reservoir.iam import services as iam
+
+    teams: dict[int, list[int]] = {}
+    first = None
+    for t in range(TEAMS):
+        team = iam.save_team(by=None, name=f"Bench team {t}")
+        first = first or team
+        teams[team.pk] = [
+            iam.create_user(by=None, username=f"rep{t}_{r}", role="sales_rep", team=team).pk
+            for r in range(REPS_PER_TEAM)
+        ]
+    agent = iam.create_user(by=None, username="bench-agent", role="contact_center_agent")
+    rep = iam.create_user(by=None, username="bench-rep", role="sales_rep", team=first)
+    _token, agent_raw = iam.issue_token(user=agent, name="bench")
+    _token, rep_raw = iam.issue_token(user=rep, name="bench")
+    return agent, agent_raw, rep, rep_raw, teams
+
+
+def child(db: str, quick: bool, show_plans: bool) -> int:
+    import django
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from benchmarks import _dataset, _http
+    from benchmarks import _measure as m
+
+    size = SIZES["quick" if quick else "full"]
+    rep = Report(db)
+    rep.figure("host_cpus", os.cpu_count() or 0, "count", 0)
+    rep.figure("host_load_1m_start", os.getloadavg()[0], "load", 2)
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+    call_command("migrate", "--no-input", "-v", "0")
+    rep.figure("migrate_s", time.perf_counter() - t0, "s", 1)
+
+    t0 = time.perf_counter()
+    agent, agent_token, rep_user, rep_token, teams = _users()
+    ds = _dataset.build(n_parties=size["parties"], n_interactions=size["interactions"], teams=teams)
+    rep.figure("dataset_build_s", time.perf_counter() - t0, "s", 1)
+    t0 = time.perf_counter()
+    _dataset.analyze()
+    if db == "postgres":
+        rep.figure("vacuum_analyze_s", time.perf_counter() - t0, "s", 1)
+    rep.figure("parties", ds.parties, "count", 0)
+    rep.figure("contact_points", ds.contact_points, "count", 0)
+    rep.figure("interactions", ds.interactions, "count", 0)
+    rep.figure("heavy_parties", len(ds.heavy), "count", 0)
+
+    # identify-by-phone, the service path in-process
+    ident = m.identify_service(ds, size["identify"], rng)
+    rep.figure("identify_phone_p50_ms", m.percentile(ident.ms, 50), "ms", 3)
+    rep.figure("identify_phone_p95_ms", m.percentile(ident.ms, 95), "ms", 3)
+    rep.figure(
+        "identify_phone_normalize_p95_ms", m.percentile(ident.extra["normalize"], 95), "ms", 3
+    )
+    rep.figure("identify_phone_query_p95_ms", m.percentile(ident.extra["query"], 95), "ms", 3)
+    rep.figure("identify_phone_cpu_p95_ms", m.percentile(ident.extra["cpu"], 95), "ms", 3)
+    rep.errors("identify_phone", ident.errors)
+    connection.close()  # SQLite: leave the file to the server alone
+
+    env = dict(os.environ)
+    server_log = Path(settings.DATA_DIR) / "server.log"
+    with _http.server(env, server_log) as (port, pid):
+
+        def cpu_ms_per(n: int, since: float) -> float:
+            return (_http.cpu_seconds(pid) - since) * 1000 / max(n, 1)
+
+        n = size["c360"]
+        ids = [rng.randint(1, ds.parties) for _ in range(n + 30)]
+        m.get_many(port, agent_token, m.c360_paths(ids[:30]))  # warm-up
+        cpu = _http.cpu_seconds(pid)
+        r = m.get_many(port, agent_token, m.c360_paths(ids[30:]))
+        rep.figure("c360_api_p50_ms", m.percentile(r.ms, 50), "ms")
+        rep.figure("c360_api_p95_ms", m.percentile(r.ms, 95), "ms")
+        rep.figure("c360_api_server_cpu_ms", cpu_ms_per(len(r.ms), cpu), "ms/request")
+        rep.errors("c360_api", r.errors)
+        heavy = [rng.choice(ds.heavy) for _ in range(max(20, n // 10))]
+        r = m.get_many(port, agent_token, m.c360_paths(heavy))
+        rep.figure("c360_api_heavy_p95_ms", m.percentile(r.ms, 95), "ms")
+        rep.errors("c360_api_heavy", r.errors)
+        mine = ds.team_parties[rep_user.team_id]
+        cpu = _http.cpu_seconds(pid)
+        r = m.get_many(port, rep_token, m.c360_paths([rng.choice(mine) for _ in range(n // 2)]))
+        rep.figure("c360_api_rep_p95_ms", m.percentile(r.ms, 95), "ms")
+        rep.figure("c360_api_rep_server_cpu_ms", cpu_ms_per(len(r.ms), cpu), "ms/request")
+        rep.errors("c360_api_rep", r.errors)
+
+        paths = m.identify_paths(ds, size["identify_http"] + 20, rng)
+        m.get_many(port, agent_token, paths[:20])  # warm-up
+        cpu = _http.cpu_seconds(pid)
+        r = m.get_many(port, agent_token, paths[20:])
+        rep.figure("identify_phone_http_p50_ms", m.percentile(r.ms, 50), "ms")
+        rep.figure("identify_phone_http_p95_ms", m.percentile(r.ms, 95), "ms")
+        rep.figure("identify_phone_http_server_cpu_ms", cpu_ms_per(len(r.ms), cpu), "ms/request")
+        rep.errors("identify_phone_http", r.errors)
+
+        posts = m.ingest_payloads(ds, size["http_posts"], rng, "http")
+        cpu = _http.cpu_seconds(pid)
+        r = m.post_concurrently(port, agent_token, posts, HTTP_THREADS, size["http_budget_s"])
+        rep.figure("ingest_http_per_s", len(r.ms) / r.elapsed_s, "interactions/s", 0)
+        rep.figure("ingest_http_count", len(r.ms), "requests", 0)
+        rep.figure("ingest_http_p95_ms", m.percentile(r.ms, 95), "ms")
+        rep.figure("ingest_http_server_cpu_ms", cpu_ms_per(len(r.ms), cpu), "ms/request")
+        rep.errors("ingest_http", r.errors)
+
+    if rep.failed and server_log.exists():
+        # The data folder is removed after the run: keep the server's last words.
+        errors = [ln for ln in server_log.read_text(errors="replace").splitlines() if ln.strip()]
+        for line in [ln for ln in errors if '" 200 ' not in ln and '" 201 ' not in ln][-15:]:
+            rep.note(f"server.log: {line[:300]}")
+
+    # query counts per request, in-process (the same views, through the test client)
+    pid = ds.heavy[0]
+    _status, c360_sql = m.captured("GET", f"/api/v1/parties/{pid}/360", agent_token)
+    rep.figure("c360_api_queries", len(c360_sql), "queries", 0)
+    _status, sql = m.captured("GET", f"/api/v1/identify?phone={phone_of_quoted(pid)}", agent_token)
+    rep.figure("identify_phone_http_queries", len(sql), "queries", 0)
+    body = m.ingest_payloads(ds, 2, rng, "count")
+    _status, sql = m.captured("POST", "/api/v1/interactions", agent_token, body[0])
+    rep.figure("ingest_http_queries_by_phone", len(sql), "queries", 0)
+    _status, sql = m.captured("POST", "/api/v1/interactions", agent_token, body[1])
+    rep.figure("ingest_http_queries_by_party_id", len(sql), "queries", 0)
+    if show_plans:
+        for sql_text in c360_sql:
+            if sql_text.lstrip().upper().startswith("SELECT"):
+                rep.note(f"360 query: {sql_text}")
+                for line in m.explain(sql_text):
+                    rep.note(f"    {line}")
+
+    cpu = time.process_time()
+    b = m.ingest_batch(ds, size["batch_rows"], rng, agent, budget_s=size["batch_budget_s"])
+    cpu = time.process_time() - cpu
+    done = sum(b.extra.get("rows", []))
+    rep.figure("ingest_batch_per_s", done / b.elapsed_s, "interactions/s", 0)
+    rep.figure("ingest_batch_per_cpu_s", done / cpu, "interactions/cpu-s", 0)
+    rep.figure("ingest_batch_count", done, "interactions", 0)
+    rep.figure("ingest_batch_call_p95_ms", m.percentile(b.ms, 95), "ms", 1)
+    rep.errors("ingest_batch", b.errors)
+
+    raw = m.raw_insert(ds, size["batch_rows"], rng)
+    rep.figure("raw_insert_per_s", size["batch_rows"] / raw.elapsed_s, "rows/s", 0)
+    rep.errors("raw_insert", raw.errors)
+    raw_rate = rep.values["raw_insert_per_s"]
+    rep.figure("ingest_http_vs_raw_ratio", rep.values["ingest_http_per_s"] / raw_rate, "ratio", 4)
+    rep.figure("ingest_batch_vs_raw_ratio", rep.values["ingest_batch_per_s"] / raw_rate, "ratio", 4)
+    rep.figure("host_load_1m_end", os.getloadavg()[0], "load", 2)
+    return 1 if rep.failed else 0
+
+
+def phone_of_quoted(pid: int) -> str:
+    import urllib.parse
+
+    from benchmarks._dataset import phone_of
+
+    return urllib.parse.quote(phone_of(pid))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small size, under a minute")
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--explain", action="store_true", help="print the 360's query plans")
+    parser.add_argument("--child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.quick, args.explain)
+    dbs = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    print(f"# foundation benchmark, {'quick' if args.quick else 'full'} size", flush=True)
+    rc = 0
+    for db in dbs:
+        rc = run_database(db, args) or rc
+    return rc
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.exit(main())
