@@ -14,22 +14,27 @@ from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 logger = logging.getLogger(__name__)
 
 
-def _send(party_id: int, interaction_ids: list[int]) -> None:
+def _send(messages: list[tuple[int, list[int]]]) -> None:
+    """Push (party id, interaction ids) pairs in one event-loop hop (async_to_sync is costly)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not messages:
         return
-    async_to_sync(layer.group_send)(
-        party_group(party_id), {"type": "timeline.changed", "interaction_ids": interaction_ids}
-    )
+
+    async def push() -> None:
+        for party_id, ids in messages:
+            await layer.group_send(
+                party_group(party_id), {"type": "timeline.changed", "interaction_ids": ids}
+            )
+
+    async_to_sync(push)()
 
 
 def on_interaction_recorded(event: InteractionRecorded) -> None:
-    _send(event.party_id, [event.interaction_id])
+    _send([(event.party_id, [event.interaction_id])])
 
 
 def on_interactions_ingested(event: InteractionsIngested) -> None:
-    for party_id in event.party_ids[:1000]:
-        _send(party_id, [])
+    _send([(party_id, []) for party_id in event.party_ids[:1000]])
 
 
 def connect() -> None:

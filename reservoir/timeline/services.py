@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,19 @@ from reservoir.parties.normalize import normalize
 from reservoir.timeline.enums import CHANNEL_IDENTITY, Channel, Direction, Kind
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 from reservoir.timeline.models import Conversation, Interaction
+
+_CHANNELS = frozenset(Channel.values)
+_DIRECTIONS = frozenset(Direction.values)
+_KINDS = frozenset(Kind.values)
+
+
+def _by_external_id() -> QuerySet[Interaction]:
+    """Interactions that carry an external id.
+
+    States the unique index's own condition, so SQLite and PostgreSQL (for long IN lists)
+    can prove the partial index applies instead of scanning the table.
+    """
+    return Interaction.objects.exclude(external_id="")
 
 
 @dataclass
@@ -59,15 +73,15 @@ class InteractionInput:
 
 
 def _validate(item: InteractionInput) -> None:
-    if item.channel not in Channel.values:
+    if item.channel not in _CHANNELS:
         raise InvalidInput(
             _("Unknown channel “%(c)s”; use one of: %(all)s.")
             % {"c": item.channel, "all": ", ".join(Channel.values)},
             field="channel",
         )
-    if item.direction not in Direction.values:
+    if item.direction not in _DIRECTIONS:
         raise InvalidInput(_("Direction must be inbound, outbound or internal."), field="direction")
-    if item.kind not in Kind.values:
+    if item.kind not in _KINDS:
         raise InvalidInput(_("Unknown kind “%(k)s”.") % {"k": item.kind}, field="kind")
     limit = settings.INTERACTION_BODY_MAX_CHARS
     if len(item.body or "") > limit:
@@ -141,9 +155,9 @@ def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Inte
     """
     _validate(item)
     if item.external_id:
-        existing = Interaction.objects.filter(
-            source=item.source, external_id=item.external_id
-        ).first()
+        existing = (
+            _by_external_id().filter(source=item.source, external_id=item.external_id).first()
+        )
         if existing is not None:
             return existing, False
     party = resolve_party(item, by=by)
@@ -188,7 +202,7 @@ def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Inte
             interaction.save()
     except IntegrityError:
         # A concurrent request stored the same (source, external_id) first.
-        return Interaction.objects.get(source=item.source, external_id=item.external_id), False
+        return _by_external_id().get(source=item.source, external_id=item.external_id), False
     if conversation is not None and occurred_at > conversation.last_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_at=occurred_at)
     Party.objects.filter(pk=party.pk).exclude(last_interaction_at__gte=occurred_at).update(
@@ -247,9 +261,9 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
             for chunk in _chunks(ids, 900):
                 seen.update(
                     (source, x)
-                    for x in Interaction.objects.filter(
-                        source=source, external_id__in=chunk
-                    ).values_list("external_id", flat=True)
+                    for x in _by_external_id()
+                    .filter(source=source, external_id__in=chunk)
+                    .values_list("external_id", flat=True)
                 )
     fresh: list[InteractionInput] = []
     for item in items:
@@ -301,16 +315,18 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
 
 
 def _bump_last_interaction(latest: dict[int, dt.datetime]) -> None:
-    """Move each party's last contact time forward (never back, when old data is loaded)."""
-    current: dict[int, dt.datetime | None] = {}
-    for chunk in _chunks(list(latest), 900):
-        current.update(Party.objects.filter(pk__in=chunk).values_list("pk", "last_interaction_at"))
-    stale = [
-        Party(pk=pid, last_interaction_at=when)
-        for pid, when in latest.items()
-        if (seen := current.get(pid)) is None or seen < when
-    ]
-    Party.objects.bulk_update(stale, ["last_interaction_at"], batch_size=500)
+    """Move each party's last contact time forward, never back, in one UPDATE per time.
+
+    The condition lives in the UPDATE itself, so concurrent batches cannot move it back.
+    """
+    by_time: dict[dt.datetime, list[int]] = {}
+    for pid, when in latest.items():
+        by_time.setdefault(when, []).append(pid)
+    for when, pids in by_time.items():
+        for chunk in _chunks(pids, 900):
+            Party.objects.filter(pk__in=chunk).filter(
+                Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=when)
+            ).update(last_interaction_at=when)
 
 
 def _chunks(values: list[Any], size: int) -> list[list[Any]]:
@@ -320,6 +336,7 @@ def _chunks(values: list[Any], size: int) -> list[list[Any]]:
 def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[int]:
     wanted: dict[str, set[str]] = {}
     normalized: list[tuple[str, str] | None] = []
+    cache: dict[tuple[str, str], str] = {}
     for item in items:
         if item.party_id is not None:
             normalized.append(None)
@@ -329,7 +346,8 @@ def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[i
             raise InvalidInput(
                 _("Give a party id or a contact point (kind and value)."), field="contact"
             )
-        value = normalize(kind, item.contact_value)
+        raw_key = (kind, item.contact_value)
+        value = cache.get(raw_key) or cache.setdefault(raw_key, normalize(kind, item.contact_value))
         normalized.append((kind, value))
         wanted.setdefault(kind, set()).add(value)
     given = {i.party_id for i in items if i.party_id is not None}
