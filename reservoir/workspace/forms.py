@@ -158,16 +158,15 @@ class LogInteractionForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("When"),
         required=False,
+        # Left blank, the contact is stamped at the moment it is logged, not when the page
+        # was opened.
+        help_text=_("Leave empty for now."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "log_%s")
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault(
-                "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
-            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -151,7 +151,10 @@ def test_language_switch_shows_simplified_chinese(login: Login) -> None:
     page.locator("#language-select").select_option(label="简体中文")
 
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    # The msgstr of "Customers", "Dashboard" and "Workspace" in locale/zh_Hans/.../django.po.
     expect(nav.get_by_role("link", name="客户", exact=True)).to_be_visible()
+    expect(nav.get_by_role("link", name="仪表盘", exact=True)).to_be_visible()
+    expect(nav).to_contain_text("工作台")
     expect(nav).not_to_contain_text("Customers")
     expect(page.locator("#language-select")).to_have_value("zh-hans")
 
