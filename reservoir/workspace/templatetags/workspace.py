@@ -7,16 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from reservoir.core.html import html_to_text
 from reservoir.parties.enums import ContactKind
 from reservoir.parties.normalize import format_phone
-from reservoir.timeline.enums import Outcome
+from reservoir.timeline.enums import Channel, Outcome
 
 register = template.Library()
 
@@ -175,30 +176,30 @@ def channel_badge(channel: str, label: str) -> SafeString:
 
 
 INVERSE_RELATIONSHIPS = {
-    "employee_of": _lazy("Employs"),
-    "distributor_for": _lazy("Served by distributor"),
-    "partner_of": _lazy("Partner of"),
-    "household_member": _lazy("Household member of"),
+    "employee_of": gettext_lazy("Employs"),
+    "distributor_for": gettext_lazy("Served by distributor"),
+    "partner_of": gettext_lazy("Partner of"),
+    "household_member": gettext_lazy("Household member of"),
 }
 AUDIT_ACTIONS = {
-    "parties.party.created": _lazy("Created"),
-    "parties.party.updated": _lazy("Updated"),
-    "parties.party.roles_changed": _lazy("Changed roles"),
-    "parties.contact_point.added": _lazy("Added a contact point"),
-    "parties.contact_point.removed": _lazy("Removed a contact point"),
-    "parties.address.added": _lazy("Added an address"),
-    "parties.relationship.added": _lazy("Added a relationship"),
-    "parties.profile.updated": _lazy("Updated the profile"),
-    "parties.trait.changed": _lazy("Changed a trait"),
+    "parties.party.created": pgettext_lazy("audit action", "Created"),
+    "parties.party.updated": gettext_lazy("Updated"),
+    "parties.party.roles_changed": gettext_lazy("Changed roles"),
+    "parties.contact_point.added": gettext_lazy("Added a contact point"),
+    "parties.contact_point.removed": gettext_lazy("Removed a contact point"),
+    "parties.address.added": gettext_lazy("Added an address"),
+    "parties.relationship.added": gettext_lazy("Added a relationship"),
+    "parties.profile.updated": gettext_lazy("Updated the profile"),
+    "parties.trait.changed": gettext_lazy("Changed a trait"),
 }
 AUDIT_FIELDS = {
-    "display_name": _lazy("Name"),
-    "given_name": _lazy("Given name"),
-    "family_name": _lazy("Family name"),
-    "owner_id": _lazy("Owner"),
-    "team_id": _lazy("Team"),
-    "status": _lazy("Status"),
-    "roles": _lazy("Roles"),
+    "display_name": gettext_lazy("Name"),
+    "given_name": gettext_lazy("Given name"),
+    "family_name": gettext_lazy("Family name"),
+    "owner_id": gettext_lazy("Owner"),
+    "team_id": gettext_lazy("Team"),
+    "status": gettext_lazy("Status"),
+    "roles": gettext_lazy("Roles"),
 }
 
 
@@ -206,6 +207,34 @@ AUDIT_FIELDS = {
 def inverse_relationship(kind: str) -> str:
     """How a relationship reads from its other end ("Employee of" → "Employs")."""
     return str(INVERSE_RELATIONSHIPS.get(kind, kind))
+
+
+GENDERS = {
+    "male": gettext_lazy("Male"),
+    "female": gettext_lazy("Female"),
+    "other": gettext_lazy("Other"),
+}
+
+
+@register.filter
+def gender_label(value: str) -> str:
+    """ "female" → "Female" in the current language; free text is shown as typed."""
+    return str(GENDERS.get(value, value))
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language code ("zh-hans") as its name in the current language (简体中文)."""
+    try:
+        return str(translation.get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    """A channel code ("messaging") as its label; unknown codes are shown as stored."""
+    return str(dict(Channel.choices).get(channel, channel))
 
 
 @register.filter
