@@ -75,3 +75,21 @@ def record_many(actor: Any, action: str, objs: Iterable[models.Model]) -> int:
     ]
     AuditEntry.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def record_batch(
+    actor: Any, action: str, model: type[models.Model], data: dict[str, Any]
+) -> AuditEntry:
+    """Append one entry for a batch of new rows of `model` (rows written without primary keys).
+
+    Side effects: one INSERT into the audit log, inside the caller's transaction.
+    """
+    meta = model._meta
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        app_label=meta.app_label,
+        model=meta.model_name or "",
+        object_pk="batch",
+        data={k: _plain(v) for k, v in data.items()},
+    )

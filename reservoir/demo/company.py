@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection
-from django.utils import timezone
 
 from reservoir.demo.catalog import PRODUCTS, category_paths
 from reservoir.demo.staff import DEMO_PASSWORD, STAFF, TEAMS
@@ -82,32 +77,3 @@ def create_catalogue() -> tuple[int, dict[str, int]]:
         ]
     )
     return len(by_path), {p.sku: p.pk for p in products}
-
-
-def db_now() -> Any:
-    """Return the current time in the form the database driver takes."""
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-    """Insert `rows` (values already in database form); return the count.
-
-    For the big tables: bulk_create spends most of its time compiling each value through
-    the field machinery, which costs far more than the database's own work. PostgreSQL gets
-    COPY, other databases executemany.
-    """
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY streams the rows in one round trip; executemany pays one per row.
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return len(rows)
-        marks = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-        for start in range(0, len(rows), 10_000):
-            cursor.executemany(sql, rows[start : start + 10_000])
-    return len(rows)

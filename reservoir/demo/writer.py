@@ -16,8 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from reservoir.core.bulk import db_now, insert_rows
 from reservoir.demo import company
-from reservoir.demo.company import db_now, insert_rows
 from reservoir.demo.dataset import DemoData, PartyRow
 from reservoir.iam.models import Team, User
 from reservoir.parties.models import (

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
 from reservoir.core import events
+from reservoir.core.bulk import db_datetime, db_decimal, insert_rows
 from reservoir.core.errors import InvalidInput
 from reservoir.core.html import clean_html
 from reservoir.iam.models import User
@@ -33,6 +34,11 @@ from reservoir.timeline.enums import CHANNEL_IDENTITY, Channel, Direction, Kind
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 from reservoir.timeline.models import Conversation, Interaction
 
+_BATCH_FIELDS = (
+    "party", "channel", "direction", "kind", "occurred_at", "staff", "subject", "body", "outcome",
+    "duration_seconds", "cost", "currency", "contact_address", "conversation", "link_app",
+    "link_model", "link_pk", "link_label", "source", "external_id", "recorded_by", "created_at",
+)  # fmt: skip
 _CHANNELS = frozenset(Channel.values)
 _DIRECTIONS = frozenset(Direction.values)
 _KINDS = frozenset(Kind.values)
@@ -275,41 +281,24 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
         fresh.append(item)
     party_ids = _identify_batch(fresh, by=by)
     now = timezone.now()
-    rows = [
-        Interaction(
-            party_id=pid,
-            channel=i.channel,
-            direction=i.direction,
-            kind=i.kind,
-            occurred_at=i.occurred_at or now,
-            staff_id=i.staff_id,
-            subject=i.subject.strip(),
-            body=clean_html(i.body) if "<" in i.body else i.body,
-            outcome=i.outcome,
-            duration_seconds=i.duration_seconds,
-            cost=_cost(i.cost),
-            currency=i.currency or (settings.DEFAULT_CURRENCY if i.cost else ""),
-            contact_address=i.contact_value[:255],
-            conversation_id=i.conversation_id,
-            link_app=i.link.get("app", ""),
-            link_model=i.link.get("model", ""),
-            link_pk=str(i.link.get("pk", "")),
-            link_label=i.link.get("label", "")[:200],
-            source=i.source,
-            external_id=i.external_id,
-            recorded_by=by,
-        )
-        for i, pid in zip(fresh, party_ids, strict=True)
-    ]
-    Interaction.objects.bulk_create(rows, batch_size=2000)
-    latest: dict[int, dt.datetime] = {}
-    for row in rows:
-        if row.party_id not in latest or row.occurred_at > latest[row.party_id]:
-            latest[row.party_id] = row.occurred_at
+    stamp, by_id = db_datetime(now), getattr(by, "pk", None)
+    rows, latest = [], {}
+    for i, pid in zip(fresh, party_ids, strict=True):
+        when = i.occurred_at or now
+        if pid not in latest or when > latest[pid]:
+            latest[pid] = when
+        rows.append((
+            pid, i.channel, i.direction, i.kind, db_datetime(when), i.staff_id, i.subject.strip(),
+            clean_html(i.body) if "<" in i.body else i.body, i.outcome, i.duration_seconds,
+            db_decimal(_cost(i.cost)), i.currency or (settings.DEFAULT_CURRENCY if i.cost else ""),
+            i.contact_value[:255], i.conversation_id, i.link.get("app", ""),
+            i.link.get("model", ""), str(i.link.get("pk", "")), i.link.get("label", "")[:200],
+            i.source, i.external_id, by_id, stamp,
+        ))  # fmt: skip
+    insert_rows(Interaction, _BATCH_FIELDS, rows)
     _bump_last_interaction(latest)
     if rows:
-        batch_marker = rows[-1]
-        audit.record(by, "timeline.batch.ingested", batch_marker, data={"count": len(rows)})
+        audit.record_batch(by, "timeline.batch.ingested", Interaction, data={"count": len(rows)})
         events.publish(InteractionsIngested(party_ids=tuple(sorted(latest)), count=len(rows)))
     return len(rows)
 

@@ -119,3 +119,33 @@ def test_batch_identifies_and_dedupes_when_repeated():
     assert (first, second) == (51, 0)
     assert Party.objects.count() == 50
     assert Interaction.objects.count() == 51
+
+
+def test_batch_stores_every_field_as_the_single_path_does():
+    import datetime as dt
+    from decimal import Decimal
+
+    when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+    item = InteractionInput(
+        channel="campaign",
+        direction="outbound",
+        kind="message",
+        contact_value="a@b.com",
+        occurred_at=when,
+        subject=" Spring sale ",
+        body="<p>Hi<script>x</script></p>",
+        cost="0.35",
+        duration_seconds=12,
+        source="esp",
+        external_id="e-1",
+        link={"app": "marketing", "model": "campaign", "pk": 7, "label": "Spring"},
+    )
+
+    ingest_batch([item], by=None)
+
+    row = Interaction.objects.get()
+    assert (row.occurred_at, row.subject, row.body) == (when, "Spring sale", "<p>Hi</p>")
+    assert (row.cost, row.currency, row.duration_seconds) == (Decimal("0.35"), "CNY", 12)
+    assert (row.link_model, row.link_pk, row.contact_address) == ("campaign", "7", "a@b.com")
+    assert Party.objects.get().last_interaction_at == when
+    assert AuditEntry.objects.filter(action="timeline.batch.ingested").count() == 1

@@ -1,0 +1,53 @@
+"""Raw bulk inserts for the big tables (bulk loads and batch ingestion).
+
+Why not `bulk_create`: it compiles every value through the field machinery, about 0.3 ms a
+row here, far more than the database's own work, and SQLite caps it at 999 parameters per
+statement. Callers pass values already in database form (see `db_value`); PostgreSQL gets
+COPY, other databases one `executemany`. No primary keys come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+
+def db_now() -> Any:
+    """Return the current time in the form the database driver takes."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def db_datetime(value: Any) -> Any:
+    """Return an aware datetime in the form the database driver takes."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_decimal(value: Any) -> Any:
+    """Return a Decimal (or None) in the form the database driver takes."""
+    if value is None or connection.vendor == "postgresql":
+        return value
+    return str(value)
+
+
+def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+    """Insert `rows` (values in database form) into `model`'s table; return the count."""
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one round trip; executemany pays one per row.
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return len(rows)
+        marks = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
+    return len(rows)
