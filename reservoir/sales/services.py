@@ -78,6 +78,8 @@ def place_order(
 ) -> Order:
     """Place an order for `party` with (product, quantity) lines at list price.
 
+    Idempotent on (source, external_id): a repeat returns the stored order.
+
     Side effects: audit entry; a transaction interaction on the timeline; OrderPlaced after commit.
     """
     if not lines:
@@ -86,6 +88,10 @@ def place_order(
         raise InvalidInput(_("Quantities must be positive."), field="lines")
     if status not in OrderStatus.values:
         raise InvalidInput(_("Unknown order status."), field="status")
+    if external_id:
+        existing = Order.objects.filter(source=source, external_id=external_id).first()
+        if existing is not None:
+            return existing
     when = ordered_at or timezone.now()
     order = Order.objects.create(
         party=party,

@@ -279,6 +279,7 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
         if item.external_id:
             seen.add(key)
         fresh.append(item)
+    _check_references(fresh)
     party_ids = _identify_batch(fresh, by=by)
     now = timezone.now()
     stamp, by_id = db_datetime(now), getattr(by, "pk", None)
@@ -301,6 +302,19 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
         audit.record_batch(by, "timeline.batch.ingested", Interaction, data={"count": len(rows)})
         events.publish(InteractionsIngested(party_ids=tuple(sorted(latest)), count=len(rows)))
     return len(rows)
+
+
+def _check_references(items: list[InteractionInput]) -> None:
+    """Refuse unknown staff or conversation ids before anything is written."""
+    for field_name, model in (("staff_id", User), ("conversation_id", Conversation)):
+        wanted = {getattr(i, field_name) for i in items} - {None}
+        found: set[int] = set()
+        for chunk in _chunks(sorted(wanted), 900):
+            found.update(model.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        if wanted - found:
+            raise InvalidInput(
+                _("No record with id %(id)s.") % {"id": min(wanted - found)}, field=field_name
+            )
 
 
 def _bump_last_interaction(latest: dict[int, dt.datetime]) -> None:

@@ -43,3 +43,18 @@ def test_category_path_is_created_once():
 
     assert first.pk == second.pk
     assert first.path == "Audio / Headphones"
+
+
+def test_same_external_order_is_stored_once():
+    party, product = PartyFactory(), ProductFactory()
+
+    first = services.place_order(
+        party, by=None, lines=[(product, 1)], source="shop", external_id="o-1"
+    )
+    second = services.place_order(
+        party, by=None, lines=[(product, 1)], source="shop", external_id="o-1"
+    )
+
+    assert first.pk == second.pk
+    assert Order.objects.count() == 1
+    assert Interaction.objects.count() == 1

@@ -149,3 +149,16 @@ def test_batch_stores_every_field_as_the_single_path_does():
     assert (row.link_model, row.link_pk, row.contact_address) == ("campaign", "7", "a@b.com")
     assert Party.objects.get().last_interaction_at == when
     assert AuditEntry.objects.filter(action="timeline.batch.ingested").count() == 1
+
+
+def test_batch_writes_nothing_when_a_staff_id_is_unknown():
+    item = InteractionInput(
+        channel="phone", direction="inbound", contact_value="13800138000", staff_id=987654
+    )
+
+    with pytest.raises(InvalidInput) as exc:
+        ingest_batch([item], by=None)
+
+    assert exc.value.field == "staff_id"
+    assert Party.objects.count() == 0
+    assert Interaction.objects.count() == 0
