@@ -283,7 +283,8 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
     party_ids = _identify_batch(fresh, by=by)
     now = timezone.now()
     stamp, by_id = db_datetime(now), getattr(by, "pk", None)
-    rows, latest = [], {}
+    rows: list[tuple[Any, ...]] = []
+    latest: dict[int, dt.datetime] = {}
     for i, pid in zip(fresh, party_ids, strict=True):
         when = i.occurred_at or now
         if pid not in latest or when > latest[pid]:
