@@ -8,15 +8,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from reservoir.core.tests.api_support import bearer
 from reservoir.iam.models import APIToken
 from reservoir.iam.services import issue_token, revoke_token
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def test_me_describes_the_token_owner(client, manager_b, team_b):

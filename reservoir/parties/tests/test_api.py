@@ -3,13 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.models import IdempotencyRecord
-from reservoir.iam.services import issue_token
+from reservoir.core.tests.api_support import bearer, count_queries
 from reservoir.parties import services
 from reservoir.parties.enums import RelationshipKind
 from reservoir.parties.models import ContactPoint, Party
@@ -20,11 +18,6 @@ from reservoir.parties.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def counts() -> tuple[int, int, int, int]:
@@ -220,25 +213,18 @@ def test_patch_refuses_null_name(client, rep_a):
     assert party.display_name == "Keep Me"
 
 
-def _count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
-
-
 def test_party_list_query_count_does_not_grow(client, rep_a):
     client.force_login(rep_a)
     services.create_party(
         by=rep_a, kind="person", given_name="One", owner=rep_a, roles=["customer"]
     )
-    one = _count_queries(client, "/api/v1/parties")
+    one = count_queries(client, "/api/v1/parties")
     for name in ("Two", "Three"):
         services.create_party(
             by=rep_a, kind="person", given_name=name, owner=rep_a, roles=["customer", "partner"]
         )
 
-    three = _count_queries(client, "/api/v1/parties")
+    three = count_queries(client, "/api/v1/parties")
 
     assert len(client.get("/api/v1/parties").json()["items"]) == 3
     assert three == one

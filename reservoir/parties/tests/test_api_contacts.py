@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.models import IdempotencyRecord
-from reservoir.iam.services import issue_token
+from reservoir.core.tests.api_support import bearer, count_queries
 from reservoir.parties import services
 from reservoir.parties.models import ContactPoint, Party, Trait
 from reservoir.parties.tests.factories import (
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 
 
-def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
-
-
 def counts() -> tuple[int, int, int, int]:
     return (
         Party.objects.count(),
@@ -30,13 +25,6 @@ def counts() -> tuple[int, int, int, int]:
         AuditEntry.objects.count(),
         IdempotencyRecord.objects.count(),
     )
-
-
-def _count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx)
 
 
 def test_contact_points_add_repeat_list_and_remove(client, rep_a):
@@ -209,16 +197,16 @@ def test_contact_point_and_trait_lists_query_count_does_not_grow(client, rep_a):
     services.add_contact_point(party, kind="email", raw="a@example.com", by=rep_a)
     services.set_trait(party, key="k1", value=1, by=rep_a)
     one = (
-        _count_queries(client, f"/api/v1/parties/{party.pk}/contact-points"),
-        _count_queries(client, f"/api/v1/parties/{party.pk}/traits"),
+        count_queries(client, f"/api/v1/parties/{party.pk}/contact-points"),
+        count_queries(client, f"/api/v1/parties/{party.pk}/traits"),
     )
     for i in (2, 3):
         services.add_contact_point(party, kind="email", raw=f"a{i}@example.com", by=rep_a)
         services.set_trait(party, key=f"k{i}", value=i, by=rep_a)
 
     three = (
-        _count_queries(client, f"/api/v1/parties/{party.pk}/contact-points"),
-        _count_queries(client, f"/api/v1/parties/{party.pk}/traits"),
+        count_queries(client, f"/api/v1/parties/{party.pk}/contact-points"),
+        count_queries(client, f"/api/v1/parties/{party.pk}/traits"),
     )
 
     assert three == one

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.models import IdempotencyRecord
-from reservoir.iam.services import issue_token
+from reservoir.core.tests.api_support import bearer
 from reservoir.parties import services as party_services
 from reservoir.parties.enums import RelationshipKind
 from reservoir.parties.tests.factories import OrganizationFactory, PartyFactory
@@ -19,11 +19,6 @@ from reservoir.timeline.tests.factories import InteractionFactory
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def counts() -> tuple[int, int, int, int, int]:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.models import IdempotencyRecord
-from reservoir.iam.services import issue_token
+from reservoir.core.tests.api_support import bearer
 from reservoir.parties.models import ContactPoint, Party
 from reservoir.parties.tests.factories import PartyFactory
 from reservoir.timeline.models import Interaction
@@ -21,11 +21,6 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 URL = "/api/v1/interactions"
 WHEN = "2025-03-01T09:30:00+08:00"
-
-
-def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user=user, name="test")
-    return {"Authorization": f"Bearer {raw}"}
 
 
 def counts() -> tuple[int, int, int, int, int]:
