@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -85,12 +87,19 @@ def identify(kind: str, value: str) -> Party | None:
     """Return the party owning the normalized contact point, preferring active parties.
 
     System-level (no visibility filter): used by ingestion to attach a contact to its party.
-    One indexed join, on the hot path of every inbound contact.
+    Raw SQL because this runs on every inbound contact and the ORM's query compilation costs
+    ten times the indexed lookup itself.
     """
+    rows = list(Party.objects.raw(_IDENTIFY_SQL(), [kind, value]))
+    return rows[0] if rows else None
+
+
+@functools.cache
+def _IDENTIFY_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    party, cp = Party._meta.db_table, ContactPoint._meta.db_table
     return (
-        Party.objects.filter(contact_points__kind=kind, contact_points__value=value)
-        .order_by("status", "id")
-        .first()
+        f"SELECT p.* FROM {party} p JOIN {cp} c ON c.party_id = p.id "  # noqa: S608
+        "WHERE c.kind = %s AND c.value = %s ORDER BY p.status, p.id LIMIT 1"
     )
 
 

@@ -119,3 +119,25 @@ def test_relating_a_party_to_itself_is_refused():
 
     with pytest.raises(InvalidInput):
         services.relate(party, party, kind=RelationshipKind.PARTNER_OF, by=None)
+
+
+def test_identify_prefers_the_active_party_when_a_provisional_one_shares_the_contact():
+    provisional = services.create_party(
+        by=None,
+        kind=PartyKind.PERSON,
+        display_name="13800138000",
+        status="provisional",
+        contact_points=[("phone", "13800138000")],
+    )
+    active = services.create_party(
+        by=None,
+        kind=PartyKind.PERSON,
+        given_name="Wei",
+        family_name="Zhang",
+        contact_points=[("phone", "+86 138 0013 8000")],
+    )
+
+    found = selectors.identify(ContactKind.PHONE, "+8613800138000")
+
+    assert found == active
+    assert found != provisional
