@@ -9,6 +9,7 @@ from reservoir.core.api import (
 from reservoir.iam.api import router as iam_router
 from reservoir.iam.services import authenticate_token
 from reservoir.parties.api import router as parties_router
+from reservoir.resolution.api import router as resolution_router
 from reservoir.sales.api import customer_router as customer_360_router
 from reservoir.sales.api import router as sales_router
 from reservoir.timeline.api import router as timeline_router
@@ -31,3 +32,4 @@ api.add_router("/v1/", parties_router, tags=["parties"])
 api.add_router("/v1/", customer_360_router, tags=["parties"])
 api.add_router("/v1/", timeline_router, tags=["timeline"])
 api.add_router("/v1/", sales_router, tags=["sales"])
+api.add_router("/v1/", resolution_router, tags=["resolution"])

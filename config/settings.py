@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reservoir.audit",
     "reservoir.parties",
     "reservoir.timeline",
+    "reservoir.resolution",
     "reservoir.sales",
     "reservoir.realtime",
     "reservoir.workspace",
@@ -190,6 +191,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 DEFAULT_PHONE_REGION = os.environ.get("DEFAULT_PHONE_REGION", "CN")
 DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "CNY")
 INTERACTION_BODY_MAX_CHARS = int(os.environ.get("INTERACTION_BODY_MAX_CHARS", "100000"))
+
+# Identity resolution: pairs at or above the auto-merge probability merge without review;
+# pairs at or above the review probability go to the duplicates queue.
+RESOLUTION_AUTO_MERGE_THRESHOLD = float(os.environ.get("RESOLUTION_AUTO_MERGE_THRESHOLD", "0.995"))
+RESOLUTION_REVIEW_THRESHOLD = float(os.environ.get("RESOLUTION_REVIEW_THRESHOLD", "0.6"))
+# Bulk import limits: a larger file is rejected before anything is read into the database.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {

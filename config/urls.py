@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("reservoir.iam.urls")),
+    path("data/", include("reservoir.resolution.urls")),
     path("", include("reservoir.workspace.urls")),
 ]

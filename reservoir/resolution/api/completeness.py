@@ -1,0 +1,7 @@
+"""completeness endpoints."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""merges endpoints."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

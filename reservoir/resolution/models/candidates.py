@@ -1,0 +1,5 @@
+"""candidates models."""
+
+from __future__ import annotations
+
+__all__: list[str] = []

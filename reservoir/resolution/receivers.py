@@ -1,0 +1,3 @@
+"""Resolution's reactions to other apps' events, subscribed when the app is ready."""
+
+from __future__ import annotations
