@@ -195,7 +195,8 @@ def add_contact_point(
 ) -> ContactPoint:
     """Add a normalized contact point (idempotent for the same normalized value).
 
-    Side effects: audit entry; refreshes the party's search text.
+    Side effects: audit entry; refreshes the party's search text; PartyUpdated after commit
+    (fields=("contact_points",)) when a point was added.
     """
     value = normalize(kind, raw)
     cp, created = ContactPoint.objects.get_or_create(
@@ -216,22 +217,25 @@ def add_contact_point(
     if created and audited:
         refresh_search_text(party)
         audit.record(by, "parties.contact_point.added", party, data={"kind": kind, "value": value})
+    if created:
+        events.publish(PartyUpdated(party_id=party.pk, fields=("contact_points",)))
     return cp
 
 
 @transaction.atomic
 def remove_contact_point(cp: ContactPoint, *, by: User | None) -> None:
-    """Delete a contact point. Side effects: audit entry on the party."""
+    """Delete a contact point. Side effects: audit entry on the party; PartyUpdated."""
     party = cp.party
     data = {"kind": cp.kind, "value": cp.value}
     cp.delete()
     refresh_search_text(party)
     audit.record(by, "parties.contact_point.removed", party, data=data)
+    events.publish(PartyUpdated(party_id=party.pk, fields=("contact_points",)))
 
 
 @transaction.atomic
 def add_address(party: Party, *, by: User | None, **fields: Any) -> PostalAddress:
-    """Add a postal address. Side effects: audit entry."""
+    """Add a postal address. Side effects: audit entry; PartyUpdated(fields=("addresses",))."""
     fmt = fields.get("format") or (
         AddressFormat.CHINESE
         if fields.get("country", "CN") in {"CN", "TW", "HK", "MO"}
@@ -242,6 +246,7 @@ def add_address(party: Party, *, by: User | None, **fields: Any) -> PostalAddres
         raise InvalidInput(_("Unknown address format."), field="format")
     address = PostalAddress.objects.create(party=party, **fields)
     audit.record(by, "parties.address.added", party, data={"address": address.one_line()})
+    events.publish(PartyUpdated(party_id=party.pk, fields=("addresses",)))
     return address
 
 
