@@ -6,6 +6,7 @@ from reservoir.core.api import (
     SessionAuth,
     StrictParser,
 )
+from reservoir.decisions.api import router as decisions_router
 from reservoir.iam.api import router as iam_router
 from reservoir.iam.services import authenticate_token
 from reservoir.parties.api import router as parties_router
@@ -33,3 +34,4 @@ api.add_router("/v1/", customer_360_router, tags=["parties"])
 api.add_router("/v1/", timeline_router, tags=["timeline"])
 api.add_router("/v1/", sales_router, tags=["sales"])
 api.add_router("/v1/", resolution_router, tags=["resolution"])
+api.add_router("/v1/", decisions_router, tags=["decisions"])

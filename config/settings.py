@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reservoir.iam",
     "reservoir.audit",
     "reservoir.parties",
+    "reservoir.decisions",
     "reservoir.timeline",
     "reservoir.resolution",
     "reservoir.sales",

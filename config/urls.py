@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("reservoir.iam.urls")),
     path("data/", include("reservoir.resolution.urls")),
+    path("rules/", include("reservoir.decisions.urls")),
     path("", include("reservoir.workspace.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Contact rules API."""
+
+from ninja import Router
+
+router = Router()
