@@ -13,6 +13,7 @@ from reservoir.demo import activity, episodes, profiles, texts
 from reservoir.demo.catalog import MAIN_PRODUCTS
 from reservoir.demo.clock import Clock
 from reservoir.demo.dataset import DemoData, OrderRow, PartyRow, RelationshipRow
+from reservoir.demo.duplicates import plant_duplicates
 from reservoir.demo.population import build_population
 from reservoir.demo.purchases import build_orders
 
@@ -30,6 +31,7 @@ def generate(seed: int, scale: float, today: dt.date, home_tz: str = "Asia/Shang
 
     clock = Clock(today, home_tz)
     parties, relationships = build_population(rng("parties"), scale, today)
+    plant_duplicates(rng("duplicates"), parties)
     orders = build_orders(rng("orders"), parties, today, clock, round(ORDERS_AT_SCALE_1 * scale))
     _add_traits(rng("traits"), parties, orders, clock)
     rec = activity.Recorder(rng("activity"), clock, parties)

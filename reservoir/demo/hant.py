@@ -1,40 +1,16 @@
-"""Simplified → traditional characters, for the words the demo texts use.
-
-Taiwan and Hong Kong customers write in traditional characters; a character-level map is
-enough for the fixed vocabulary of the demo (it is not a general converter).
-"""
+"""Simplified → traditional Chinese for the demo's Hong Kong and Taiwan customers (OpenCC)."""
 
 from __future__ import annotations
 
-_PAIRS = (
-    "爱愛 采採 饮飲 暂暫 辞辭 仓倉 偿償 册冊 决決 减減 划劃 医醫 叠疊 叶葉 尘塵 库庫 并並 损損 抢搶 携攜 沟溝 没沒 浏瀏 渗滲 湿濕 盖蓋 离離 税稅 终終 绍紹 编編 胀脹 舰艦 触觸 贺賀 迟遲 镓鎵 陈陳 顶頂 顾顧 雾霧 骤驟 寿壽 儿兒 焕煥 于於 碍礙 罢罢 办辦 帮幫 宝寶 报報 备備 笔筆 边邊 变變 标標 别別 宾賓 补補 财財 参參 测測 产產 "
-    "长長 场場 车車 称稱 诚誠 冲沖 处處 传傳 创創 纯純 词詞 从從 达達 带帶 单單 当當 导導 灯燈 "
-    "递遞 点點 电電 调調 订訂 东東 动動 冻凍 断斷 对對 队隊 吨噸 发發 饭飯 访訪 费費 丰豐 "
-    "风風 凤鳳 肤膚 妇婦 复復 该該 刚剛 个個 给給 够夠 购購 关關 观觀 馆館 广廣 规規 贵貴 "
-    "锅鍋 国國 过過 汉漢 号號 护護 华華 话話 欢歡 换換 环環 汇匯 会會 伙夥 货貨 获獲 机機 积積 "
-    "级級 几幾 际際 计計 记記 继繼 价價 驾駕 坚堅 检檢 见見 间間 建建 鉴鑒 将將 奖獎 讲講 节節 "
-    "洁潔 结結 紧緊 进進 尽盡 经經 惊驚 净淨 静靜 旧舊 举舉 剧劇 据據 卷捲 开開 课課 块塊 宽寬 "
-    "扩擴 来來 兰蘭 蓝藍 览覽 乐樂 类類 礼禮 里裡 历歷 连連 联聯 练練 凉涼 两兩 辆輛 疗療 了了 "
-    "铃鈴 领領 刘劉 龙龍 楼樓 录錄 虑慮 绿綠 乱亂 论論 罗羅 马馬 买買 卖賣 满滿 么麼 们們 门門 "
-    "梦夢 免免 面面 灭滅 鸣鳴 难難 脑腦 内內 宁寧 农農 暖暖 欧歐 盘盤 评評 齐齊 启啟 气氣 签簽 "
-    "钱錢 强強 桥橋 亲親 轻輕 请請 庆慶 区區 驱驅 确確 让讓 热熱 认認 荣榮 扫掃 杀殺 晒曬 伤傷 "
-    "赏賞 烧燒 设設 声聲 胜勝 师師 时時 实實 识識 适適 视視 试試 饰飾 书書 属屬 术術 数數 帅帥 "
-    "双雙 顺順 说說 丝絲 送送 苏蘇 虽雖 随隨 岁歲 孙孫 态態 谈談 汤湯 讨討 题題 体體 条條 铁鐵 "
-    "听聽 厅廳 头頭 图圖 团團 为為 维維 伟偉 卫衛 温溫 闻聞 稳穩 问問 无無 务務 误誤 习習 "
-    "细細 虾蝦 显顯 现現 线線 乡鄉 项項 响響 销銷 协協 写寫 谢謝 兴興 选選 学學 压壓 严嚴 盐鹽 "
-    "验驗 扬揚 养養 样樣 页頁 业業 仪儀 亿億 忆憶 艺藝 议議 忆憶 应應 营營 拥擁 优優 邮郵 犹猶 "
-    "鱼魚 与與 语語 预預 员員 圆圓 园園 远遠 愿願 约約 阅閱 跃躍 运運 杂雜 灾災 载載 在在 赞讚 "
-    "则則 责責 择擇 泽澤 张張 账賬 这這 针針 证證 郑鄭 执執 职職 质質 钟鐘 众眾 专專 转轉 装裝 "
-    "状狀 准準 资資 总總 组組 钻鑽 恒恆 丰豐 宏宏 鼎鼎 盛盛 瑞瑞 汇匯 佳佳 永永 昌昌 星星 嘉嘉 "
-    "禾禾 顺順 泰泰 邦邦 锦錦 润潤 远遠 航航 贸貿 链鏈 锁鎖 炉爐 滤濾 芯芯 噪噪 频頻 壶壺 剃剃 "
-    "须鬚 秤秤 枪槍 宝寶 壁壁 机機 挂掛 清清 洗洗 换換 修修 坏壞 错錯 码碼 闪閃 烁爍 充充 响響 "
-    "摄攝 录錄 帐帳 单單 后後 复覆 涂塗 着著 么麼 里裏 团團 个個 吗嗎 么麼 处處 "
-    "咨諮 询詢 递遞 寄寄 递遞 邮郵 览覽 筹籌 签簽 赠贈 续續 额額 纪紀 缴繳 费費 级級 积積 馈饋 "
-    "庆慶 节節 惠惠 团團 围圍 轮輪 网網 页頁 络絡 织織 络絡 统統 户戶 员員 级級 续續 约約 达達"
-)
-_MAP = str.maketrans({pair[0]: pair[1] for pair in _PAIRS.split()})
+from functools import lru_cache
+
+import opencc
+
+_TO_HK = opencc.OpenCC("s2hk")
+_TO_TW = opencc.OpenCC("s2tw")
 
 
-def to_hant(text: str) -> str:
-    """Return `text` with its simplified characters replaced by traditional ones."""
-    return text.translate(_MAP)
+@lru_cache(maxsize=4096)
+def to_hant(text: str, *, region: str = "tw") -> str:
+    """Return `text` in traditional characters, as written in Taiwan (or "hk": Hong Kong)."""
+    return (_TO_HK if region == "hk" else _TO_TW).convert(text)

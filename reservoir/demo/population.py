@@ -108,7 +108,7 @@ class Population:
                 name = f"{word} {trade_en} {rng.choice(('Ltd.', 'Inc.', 'LLC'))}"
                 slug = word.lower()
             elif region == "hk":
-                name, slug = to_hant(f"香港{brand}{trade_zh}有限公司"), f"{brand_py}hk"
+                name, slug = to_hant(f"香港{brand}{trade_zh}有限公司", region="hk"), f"{brand_py}hk"
             elif region == "tw":
                 name, slug = to_hant(f"{brand}{trade_zh}股份有限公司"), f"{brand_py}tw"
             else:
