@@ -64,15 +64,23 @@ class Client:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far; NaN where /proc is missing.
+    """CPU time (user + system) used so far by the server: every live process of the session
+    that `pid` leads (the server runs several worker processes); NaN where /proc is missing.
 
     On a busy host wall-clock figures include waiting for a CPU; this does not.
     """
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    total, found = 0.0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == pid:  # the session id: the server is started in a new session
+            found = True
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total if found else float("nan")
 
 
 @contextlib.contextmanager

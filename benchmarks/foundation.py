@@ -4,9 +4,25 @@
 
 Per database, a child process migrates a fresh database (SQLite in a temporary data folder,
 or PostgreSQL `reservoir_bench` on 127.0.0.1, created and dropped here), loads the dataset
-with raw bulk inserts, starts the real server (`reservoir serve`) and prints one line per
-figure, `<figure_name>_<database>: <value> <unit>`, with the issue's target beside it.
+with raw bulk inserts, starts the real server (`reservoir serve`, default settings: one
+uvicorn worker process per CPU, no Redis) and prints one line per figure,
+`<figure_name>_<database>: <value> <unit>`, with the issue's target beside it.
 Never fails on time; exits non-zero only when a path answered wrongly or the run broke.
+
+How each figure is measured (the client runs in the child, on the same machine):
+- identify_phone_*: in-process, `normalize_phone` + `parties.selectors.identify`, per call.
+- c360_api_* and identify_phone_http_*: sequential GETs over one keep-alive connection with
+  a bearer token, as a screen would fetch them; p50/p95 of the wall-clock time per request.
+- ingest_http_per_s: POST /api/v1/interactions, one interaction per request (half by phone
+  typed in varying formats, half by party id), from 8 client threads with one keep-alive
+  connection each (HTTP_THREADS), as an integration with a small connection pool would
+  send them; completed requests over the elapsed time.
+- ingest_batch_per_s: `timeline.services.ingest_batch` in-process, 1,000 per call (phones in
+  varying formats), each call its own transaction.
+- raw_insert_per_s: the same table, rows built beforehand, one bulk INSERT (COPY on
+  PostgreSQL) in one transaction: the ceiling the ratios compare against.
+- *_server_cpu_ms: CPU time of all server processes per request: on a busy host the
+  wall-clock figures include waiting for a CPU, and this does not.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The REST API (django-ninja): mounts every app's router under /api/v1."""
 
+from reservoir.automation.api import router as automation_router
+from reservoir.calendars.api import router as calendars_router
 from reservoir.core.api import (
     BearerTokenAuth,
     ProblemAPI,
@@ -14,6 +16,7 @@ from reservoir.resolution.api import router as resolution_router
 from reservoir.sales.api import customer_router as customer_360_router
 from reservoir.sales.api import router as sales_router
 from reservoir.timeline.api import router as timeline_router
+from reservoir.todos.api import router as todos_router
 
 api = ProblemAPI(
     title="Reservoir API",
@@ -35,3 +38,6 @@ api.add_router("/v1/", timeline_router, tags=["timeline"])
 api.add_router("/v1/", sales_router, tags=["sales"])
 api.add_router("/v1/", resolution_router, tags=["resolution"])
 api.add_router("/v1/", decisions_router, tags=["decisions"])
+api.add_router("/v1/", automation_router, tags=["automation"])
+api.add_router("/v1/", todos_router, tags=["tasks"])
+api.add_router("/v1/", calendars_router, tags=["calendars"])

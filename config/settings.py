@@ -63,10 +63,13 @@ INSTALLED_APPS = [
     "reservoir.audit",
     "reservoir.parties",
     "reservoir.decisions",
+    "reservoir.calendars",
     "reservoir.timeline",
     "reservoir.resolution",
+    "reservoir.todos",
     "reservoir.sales",
     "reservoir.realtime",
+    "reservoir.automation",
     "reservoir.workspace",
     "reservoir.demo",
 ]
@@ -112,9 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+        # synchronous=NORMAL is durable in WAL mode except for the last commits at a power
+        # loss; a larger autocheckpoint (40 MB) writes hot index pages back once per many
+        # commits, not once per commit; mmap spares read() calls on a large database.
         "init_command": (
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
             "PRAGMA busy_timeout=20000;PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;"
+            "PRAGMA wal_autocheckpoint=10000;PRAGMA mmap_size=268435456;PRAGMA temp_store=MEMORY;"
         ),
     }
     # A file, not memory, so tests can share the database with a worker subprocess; one per
@@ -125,9 +132,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.environ.get("RESERVOIR_TEST_DB")
         or str(Path(tempfile.gettempdir()) / f"reservoir-test-{os.getpid()}.sqlite3")
     }
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Persistent connections: reconnecting costs milliseconds on PostgreSQL, and on SQLite
+# closing the last connection checkpoints and deletes the WAL, which the next write must
+# recreate (with an fsync) -- tens of milliseconds per request under load.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -146,7 +155,25 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # In memory, with group messages shared by the processes of this installation on this
+    # machine (several server processes and the worker): see config/channel_layers.py.
+    import hashlib
+    import tempfile
+
+    _db = DATABASES["default"]
+    _installation = repr((_db["ENGINE"], _db["NAME"], _db.get("HOST"), _db.get("PORT")))
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "config.channel_layers.LocalBroadcastChannelLayer",
+            "CONFIG": {
+                "directory": os.environ.get("CHANNELS_DIR")
+                or str(
+                    Path(tempfile.gettempdir())
+                    / f"reservoir-channels-{hashlib.sha256(_installation.encode()).hexdigest()[:12]}"
+                ),
+            },
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {
@@ -200,6 +227,16 @@ RESOLUTION_REVIEW_THRESHOLD = float(os.environ.get("RESOLUTION_REVIEW_THRESHOLD"
 # Bulk import limits: a larger file is rejected before anything is read into the database.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
+
+# Outgoing e-mail (automation actions, reminders): printed to the console until an SMTP
+# server is configured, so a fresh install never fails or mails anyone by accident.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reservoir <reservoir@localhost>")
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {

@@ -12,5 +12,8 @@ urlpatterns = [
     path("accounts/", include("reservoir.iam.urls")),
     path("data/", include("reservoir.resolution.urls")),
     path("rules/", include("reservoir.decisions.urls")),
+    path("automation/", include("reservoir.automation.urls")),
+    path("tasks/", include("reservoir.todos.urls")),
+    path("calendars/", include("reservoir.calendars.urls")),
     path("", include("reservoir.workspace.urls")),
 ]

@@ -70,13 +70,49 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    _setup()
-    from daphne.cli import CommandLineInterface
+    """Run uvicorn: `--workers` processes sharing the port, each serving HTTP and WebSockets.
 
-    CommandLineInterface().run(
-        ["-b", args.host, "-p", str(args.port), "--proxy-headers", "config.asgi:application"]
+    HTTP runs through Django's WSGI handler on a thread pool per process (config/asgi.py);
+    live updates reach every process through the channel layer (Redis with REDIS_URL, else
+    config/channel_layers.py on this machine).
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        import uvicorn
+    except ImportError:  # an environment installed before uvicorn joined the dependencies
+        print("uvicorn is not installed: serving with daphne, one process.", file=sys.stderr)
+        _setup()
+        from daphne.cli import CommandLineInterface
+
+        CommandLineInterface().run(
+            ["-b", args.host, "-p", str(args.port), "--proxy-headers", "config.asgi:application"]
+        )
+        return 0
+    uvicorn.run(
+        "config.asgi:application",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+        lifespan="on",
+        log_level=os.environ.get("SERVER_LOG_LEVEL", "info").lower(),
+        access_log=_env_flag("ACCESS_LOG", default=True),
+        timeout_graceful_shutdown=10,
     )
     return 0
+
+
+def _env_flag(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_workers() -> int:
+    """WEB_CONCURRENCY, else one server process per CPU (at most 8)."""
+    raw = os.environ.get("WEB_CONCURRENCY", "")
+    if raw.strip().isdigit() and int(raw) > 0:
+        return int(raw)
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -171,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the web server (HTTP + WebSockets)")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=_default_workers(),
+        help="server processes (default: WEB_CONCURRENCY, else one per CPU)",
+    )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser("worker", help="run background tasks")
     worker.add_argument("--queue", action="append")

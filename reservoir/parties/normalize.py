@@ -24,6 +24,7 @@ _CASE_INSENSITIVE = {
     ContactKind.TELEGRAM,
     ContactKind.WEIBO,
 }
+_KINDS = frozenset(ContactKind.values)
 _PHONE_CHARS = re.compile(r"^[\d\s()+\-./]{5,}$")
 
 
@@ -69,7 +70,7 @@ def normalize_email(raw: str) -> str:
 
 def normalize(kind: str, raw: str) -> str:
     """Return the normalized value of a contact point of `kind`."""
-    if kind not in ContactKind.values:
+    if kind not in _KINDS:
         raise InvalidInput(_("Unknown contact kind “%(kind)s”.") % {"kind": kind}, field="kind")
     if kind == ContactKind.PHONE:
         return normalize_phone(raw)

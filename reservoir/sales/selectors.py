@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from reservoir.iam.models import User
@@ -22,6 +24,22 @@ def list_orders(*, actor: User, party_id: int | None = None) -> QuerySet[Order]:
     if party_id is not None:
         qs = qs.filter(party_id=party_id)
     return for_user(actor, qs).prefetch_related("lines__product").order_by("-ordered_at", "-id")
+
+
+def latest_orders_for_party(party_id: int, *, limit: int = 5) -> list[Order]:
+    """Return the party's latest orders, newest first, without their lines; the caller has
+    checked that the actor may see the party. Hand-written SQL (the Customer 360 runs it on
+    every open)."""
+    return list(Order.objects.raw(_LATEST_ORDERS_SQL(), [party_id, limit]))
+
+
+@functools.cache
+def _LATEST_ORDERS_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    table = connection.ops.quote_name(Order._meta.db_table)
+    return (
+        f"SELECT * FROM {table} WHERE party_id = %s "  # noqa: S608
+        "ORDER BY ordered_at DESC, id DESC LIMIT %s"
+    )
 
 
 def list_products(*, search: str = "", active_only: bool = True) -> QuerySet[Product]:

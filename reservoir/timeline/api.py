@@ -110,7 +110,7 @@ def _check_refs(actor: User, items: list[InteractionIn], *, batch: bool) -> None
     response={201: InteractionOut, 200: InteractionOut},
     summary="Record an interaction (200 when source + external_id repeat)",
 )
-@idempotent("timeline.interaction")
+@idempotent("timeline.interaction", atomic=False)
 def record_interaction(
     request: HttpRequest, payload: InteractionIn, idempotency_key: IdempotencyKey = None
 ) -> tuple[int, InteractionOut]:
@@ -129,7 +129,7 @@ def record_interaction(
     response=BatchResult,
     summary="Record up to 1,000 interactions, all or nothing",
 )
-@idempotent("timeline.batch")
+@idempotent("timeline.batch", atomic=False)
 def ingest_batch(
     request: HttpRequest, payload: InteractionBatchIn, idempotency_key: IdempotencyKey = None
 ) -> tuple[int, BatchResult]:

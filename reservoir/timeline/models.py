@@ -37,7 +37,11 @@ class Conversation(models.Model):
 
 
 class Interaction(models.Model):
-    party = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: timeline_party_recent (party, -occurred_at, -id) serves every
+    # lookup by party, and one index fewer is one random write fewer per ingested row.
+    party = models.ForeignKey(
+        "parties.Party", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.MESSAGE)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from reservoir.iam.models import User
@@ -48,6 +50,25 @@ def list_timeline(
     if conversation_id:
         qs = qs.filter(conversation_id=conversation_id)
     return qs.select_related("staff", "conversation").order_by("-occurred_at", "-id")
+
+
+def latest_for_party(party_id: int, *, limit: int = 20) -> list[Interaction]:
+    """Return the party's latest interactions, newest first; the caller has checked that the
+    actor may see the party (so no visibility join).
+
+    Hand-written SQL over the (party, occurred_at, id) index: the Customer 360 runs this on
+    every open, and compiling the ORM query cost more than running it.
+    """
+    return list(Interaction.objects.raw(_LATEST_SQL(), [party_id, limit]))
+
+
+@functools.cache
+def _LATEST_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    table = connection.ops.quote_name(Interaction._meta.db_table)
+    return (
+        f"SELECT * FROM {table} WHERE party_id = %s "  # noqa: S608
+        "ORDER BY occurred_at DESC, id DESC LIMIT %s"
+    )
 
 
 def get_interaction(*, actor: User, interaction_id: int) -> Interaction | None:

@@ -9,12 +9,13 @@ for bulk loads, in a handful of queries per batch.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from reservoir.parties import services as party_services
 from reservoir.parties.enums import PartyKind, PartyStatus
 from reservoir.parties.models import ContactPoint, Party
 from reservoir.parties.normalize import normalize
+from reservoir.timeline import contacts
 from reservoir.timeline.enums import CHANNEL_IDENTITY, Channel, Direction, Kind
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 from reservoir.timeline.models import Conversation, Interaction
@@ -123,6 +125,7 @@ def _contact_kind(item: InteractionInput) -> str:
 def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
     """Return the party an interaction belongs to; create a provisional one if none matches.
 
+    A party id of a merged party lands on the party that absorbed it.
     Side effects: may create a provisional party with the contact point (audited).
     """
     if item.party_id is not None:
@@ -131,6 +134,8 @@ def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
             raise InvalidInput(
                 _("No customer with id %(id)s.") % {"id": item.party_id}, field="party_id"
             )
+        if party.status == PartyStatus.MERGED:
+            party = Party.objects.get(pk=party_selectors.survivor_id_of(party.pk))
         return party
     kind = _contact_kind(item)
     if not item.contact_value or not kind:
@@ -151,21 +156,56 @@ def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
     )
 
 
-@transaction.atomic
 def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Interaction, bool]:
     """Store one interaction; return it and whether it was new.
 
     Idempotent on (source, external_id): a repeat returns the stored row unchanged.
     Side effects: may create a provisional party; updates the party's last contact time and
-    the conversation; audit entry; InteractionRecorded after commit.
+    the conversation; audit entry; InteractionRecorded after commit. All writes happen in one
+    transaction (a savepoint inside the caller's); the repeat check runs before it, so on
+    SQLite the write lock is held only while writing.
     """
     _validate(item)
-    if item.external_id:
-        existing = (
-            _by_external_id().filter(source=item.source, external_id=item.external_id).first()
-        )
-        if existing is not None:
-            return existing, False
+    existing = _existing(item)
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return _record(item, by=by), True
+    except IntegrityError:
+        # A concurrent request stored the same (source, external_id) first; ours rolled back.
+        existing = _existing(item)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _existing(item: InteractionInput) -> Interaction | None:
+    """Return the interaction already stored under the item's (source, external_id), if any.
+
+    The check runs on every recorded contact: hand-written SQL over the unique index, since
+    compiling the ORM query cost ten times the lookup; the row itself is loaded only on a repeat.
+    """
+    if not item.external_id:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_EXISTING_SQL(), [item.source, item.external_id])
+        row = cursor.fetchone()
+    return Interaction.objects.get(pk=row[0]) if row else None
+
+
+@functools.cache
+def _EXISTING_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    quote = connection.ops.quote_name
+    return (
+        f"SELECT {quote('id')} FROM {quote(Interaction._meta.db_table)} "  # noqa: S608
+        f"WHERE {quote('source')} = %s AND {quote('external_id')} = %s "
+        # The unique index's condition, written as Django writes it, so both databases use it.
+        f"AND NOT ({quote('external_id')} = '')"
+    )
+
+
+def _record(item: InteractionInput, *, by: User | None) -> Interaction:
     party = resolve_party(item, by=by)
     occurred_at = item.occurred_at or timezone.now()
     conversation = None
@@ -203,12 +243,7 @@ def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Inte
         external_id=item.external_id,
         recorded_by=by,
     )
-    try:
-        with transaction.atomic():
-            interaction.save()
-    except IntegrityError:
-        # A concurrent request stored the same (source, external_id) first.
-        return _by_external_id().get(source=item.source, external_id=item.external_id), False
+    interaction.save()
     if conversation is not None and occurred_at > conversation.last_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_at=occurred_at)
     Party.objects.filter(pk=party.pk).exclude(last_interaction_at__gte=occurred_at).update(
@@ -223,7 +258,7 @@ def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Inte
             kind=interaction.kind,
         )
     )
-    return interaction, True
+    return interaction
 
 
 @transaction.atomic
@@ -285,12 +320,16 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
     stamp, by_id = db_datetime(now), getattr(by, "pk", None)
     rows: list[tuple[Any, ...]] = []
     latest: dict[int, dt.datetime] = {}
+    db_times: dict[dt.datetime, Any] = {now: stamp}  # most rows share a time: adapt it once
     for i, pid in zip(fresh, party_ids, strict=True):
         when = i.occurred_at or now
         if pid not in latest or when > latest[pid]:
             latest[pid] = when
+        db_when = db_times.get(when)
+        if db_when is None:
+            db_when = db_times[when] = db_datetime(when)
         rows.append((
-            pid, i.channel, i.direction, i.kind, db_datetime(when), i.staff_id, i.subject.strip(),
+            pid, i.channel, i.direction, i.kind, db_when, i.staff_id, i.subject.strip(),
             clean_html(i.body) if "<" in i.body else i.body, i.outcome, i.duration_seconds,
             db_decimal(_cost(i.cost)), i.currency or (settings.DEFAULT_CURRENCY if i.cost else ""),
             i.contact_value[:255], i.conversation_id, i.link.get("app", ""),
@@ -338,45 +377,39 @@ def _chunks(values: list[Any], size: int) -> list[list[Any]]:
 
 
 def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[int]:
-    wanted: dict[str, set[str]] = {}
-    normalized: list[tuple[str, str] | None] = []
-    cache: dict[tuple[str, str], str] = {}
+    """Return each item's party id: given, or found (or created) from its contact point."""
+    raw: list[tuple[str, str] | None] = []
     for item in items:
         if item.party_id is not None:
-            normalized.append(None)
+            raw.append(None)
             continue
         kind = _contact_kind(item)
         if not kind or not item.contact_value:
             raise InvalidInput(
                 _("Give a party id or a contact point (kind and value)."), field="contact"
             )
-        raw_key = (kind, item.contact_value)
-        value = cache.get(raw_key) or cache.setdefault(raw_key, normalize(kind, item.contact_value))
-        normalized.append((kind, value))
-        wanted.setdefault(kind, set()).add(value)
+        raw.append((kind, item.contact_value))
     given = {i.party_id for i in items if i.party_id is not None}
+    survivors: dict[int, int] = {}  # a merged party's id → the party that absorbed it
     if given:
         found: set[int] = set()
         for chunk in _chunks(sorted(given), 900):
-            found.update(Party.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+            for pk, merged_into in Party.objects.filter(pk__in=chunk).values_list(
+                "pk", "merged_into_id"
+            ):
+                found.add(pk)
+                if merged_into:
+                    survivors[pk] = party_selectors.survivor_id_of(pk)
         if given - found:
             raise InvalidInput(
                 _("No customer with id %(id)s.") % {"id": min(given - found)}, field="party_id"
             )
-    known: dict[tuple[str, str], int] = {}
-    for kind, values in wanted.items():
-        for chunk in _chunks(sorted(values), 900):
-            for value, pid in (
-                ContactPoint.objects.filter(kind=kind, value__in=chunk)
-                .order_by("-party_id")
-                .values_list("value", "party_id")
-            ):
-                known[(kind, value)] = pid
+    normalized, known = contacts.identify(raw)
     missing = sorted({key for key in normalized if key is not None and key not in known})
     if missing:
-        names = {}
+        wanted, names = set(missing), {}
         for item, key in zip(items, normalized, strict=True):
-            if key in missing and item.contact_name:
+            if key in wanted and item.contact_name:
                 names[key] = item.contact_name
         parties = [
             Party(
@@ -401,6 +434,8 @@ def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[i
         audit.record_many(by, "parties.party.created", parties)
         known.update({key: p.pk for key, p in zip(missing, parties, strict=True)})
     return [
-        known[key] if key is not None else int(item.party_id or 0)
+        known[key]
+        if key is not None
+        else survivors.get(int(item.party_id or 0), int(item.party_id or 0))
         for item, key in zip(items, normalized, strict=True)
     ]

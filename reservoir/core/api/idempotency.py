@@ -18,13 +18,16 @@ from reservoir.core.models import IdempotencyRecord
 View = Callable[..., Any]
 
 
-def idempotent(scope: str) -> Callable[[View], View]:
+def idempotent(scope: str, *, atomic: bool = True) -> Callable[[View], View]:
     """Make a create endpoint safe to retry with an `Idempotency-Key` header.
 
     The view runs in one transaction with the stored response (IdempotencyRecord keyed by
     actor, scope and key, with a digest of the body): the same key and body replay the
     stored status and body without writing again; the same key with another body is a 409.
-    The view returns `(status, schema)`; without the header it just runs atomically.
+    The view returns `(status, schema)`. Without the header it runs atomically, unless
+    `atomic=False` says that it writes through one (atomic) service call only: then no
+    transaction wraps its reads and serialization (on SQLite, BEGIN IMMEDIATE would hold the
+    database's write lock through them).
     """
 
     def decorate(view: View) -> View:
@@ -32,8 +35,10 @@ def idempotent(scope: str) -> Callable[[View], View]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             key = request.headers.get("Idempotency-Key", "")
             if not key:
+                if not atomic:
+                    return _respond_once(view(request, *args, **kwargs))
                 with transaction.atomic():
-                    return _respond(*_jsonable(view(request, *args, **kwargs)))
+                    return _respond_once(view(request, *args, **kwargs))
             digest = _digest(request.body)
             actor = request.auth  # type: ignore[attr-defined]
             try:
@@ -92,6 +97,18 @@ def _jsonable(result: Any) -> tuple[int, Any]:
     if isinstance(payload, BaseModel):
         payload = payload.model_dump()
     return status, json.loads(json.dumps(payload, cls=NinjaJSONEncoder))
+
+
+def _respond_once(result: Any) -> HttpResponse:
+    """Encode the view's answer straight to the response (nothing is stored)."""
+    status, payload = result if isinstance(result, tuple) else (200, result)
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump()
+    return HttpResponse(
+        json.dumps(payload, cls=NinjaJSONEncoder, ensure_ascii=False),
+        status=status,
+        content_type="application/json",
+    )
 
 
 def _respond(status: int, body: Any) -> HttpResponse:

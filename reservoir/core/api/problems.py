@@ -276,7 +276,8 @@ class StrictParser(Parser):
     def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
         for key, values in data.lists():
             for value in [key, *values]:
-                check_text(value, key)
+                if isinstance(value, str):  # uploaded files (request.FILES) are not text
+                    check_text(value, key)
         return super().parse_querydict(data, list_fields, request)
 
 
