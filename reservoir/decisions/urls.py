@@ -1,7 +1,7 @@
-"""Contact rules staff pages."""
+"""Contact rules staff pages, mounted at /rules/."""
 
-from django.urls import URLPattern
+from reservoir.decisions.views import editing, log, simulator, tables
 
 app_name = "decisions"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*tables.urlpatterns, *editing.urlpatterns, *simulator.urlpatterns, *log.urlpatterns]
