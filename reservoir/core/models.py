@@ -6,6 +6,8 @@
   given back (django-tasks-db leaves it RUNNING forever otherwise).
 - `TaskEffect`: the once-only ledger a task writes in the same transaction as its effect.
 - `ScheduledRun`: one row per (schedule, time slot), so two schedulers never double-enqueue.
+- `MoveMark`, `RowMove`: the ledger of rows an undoable operation (a merge) moved
+  between owners, written by the apps that own the rows (see `core.moves`).
 """
 
 from __future__ import annotations
@@ -61,4 +63,42 @@ class ScheduledRun(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["name", "slot"], name="core_scheduled_run_unique")
+        ]
+
+
+class MoveMark(models.Model):
+    """One app's part of an undoable operation (e.g. "merge:12" on "timeline.interaction").
+
+    Written first, in the same transaction as the moves: its unique key makes the mover
+    idempotent, and `watermark` (the highest primary key of the table when the operation
+    ran) tells rows that arrived later from the ones that were there.
+    """
+
+    operation = models.CharField(max_length=100)
+    table = models.CharField(max_length=100)
+    watermark = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "table"], name="core_move_mark_unique")
+        ]
+
+
+class RowMove(models.Model):
+    """One row an operation moved from one owner to another, so it can be moved back."""
+
+    operation = models.CharField(max_length=100)
+    table = models.CharField(max_length=100)
+    row_pk = models.BigIntegerField()
+    from_id = models.BigIntegerField()
+    to_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "table", "row_pk"], name="core_row_move_unique"
+            )
         ]

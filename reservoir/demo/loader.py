@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from reservoir.audit import services as audit
 from reservoir.audit.models import AuditEntry
+from reservoir.decisions import demo as decisions_demo
+from reservoir.decisions.models import DecisionLog, DecisionTable
 from reservoir.demo.generator import generate
 from reservoir.demo.staff import USERNAMES, demo_logins
 from reservoir.demo.writer import Writer
@@ -31,6 +33,10 @@ from reservoir.parties.models import (
     Trait,
     TraitHistory,
 )
+from reservoir.resolution.completeness.services import recompute as recompute_completeness
+from reservoir.resolution.duplicates import detect_duplicates
+from reservoir.resolution.matchindex import rebuild_match_index
+from reservoir.resolution.models import CompletenessRun, DuplicateScan
 from reservoir.sales.models import Order, OrderLine, Product, ProductCategory
 from reservoir.timeline.models import Conversation, Interaction
 
@@ -79,7 +85,11 @@ def demo_state() -> str:
 def holds_only_demo() -> bool:
     """True when the database holds the demo exactly as it was loaded."""
     marker = AuditEntry.objects.filter(action=MARKER).order_by("-id").first()
-    if marker is None or AuditEntry.objects.exclude(action=MARKER).exists():
+    if marker is None:
+        return False
+    # The load itself writes audited rows (contact rules, scans): only more than those
+    # means someone has worked in this database.
+    if AuditEntry.objects.exclude(action=MARKER).count() != marker.data.get("audit_entries", 0):
         return False
     if User.objects.exclude(username__in=USERNAMES).exists():
         return False
@@ -90,8 +100,10 @@ def holds_only_demo() -> bool:
 def wipe_demo() -> None:
     """Delete the demo rows (children first). Call only when `holds_only_demo()`."""
     for model in (Interaction, Conversation, OrderLine, Order, TraitHistory, Trait, Profile,
-                  Relationship, PostalAddress, ContactPoint, PartyRole, Party, Product):  # fmt: skip
+                  Relationship, PostalAddress, ContactPoint, PartyRole, Party, Product,
+                  DecisionLog, DecisionTable, DuplicateScan, CompletenessRun):  # fmt: skip
         model.objects.all().delete()
+    AuditEntry.objects.all().delete()
     while ProductCategory.objects.exists():
         ProductCategory.objects.filter(children__isnull=True).delete()
     User.objects.filter(username__in=USERNAMES).delete()
@@ -156,9 +168,11 @@ def load_demo(
         order_ids = writer.orders(data, party_ids)
         writer.timeline(data, party_ids, order_ids)
         counts = _final_counts(writer.counts, data)
+        _derive(writer.users["admin"], stdout)
         watched = {name: model.objects.count() for name, model in WATCHED.items()}
         audit.record(None, MARKER, writer.users["admin"],
-                     data={"seed": seed, "scale": scale, "today": today, "counts": watched})  # fmt: skip
+                     data={"seed": seed, "scale": scale, "today": today, "counts": watched,
+                           "audit_entries": AuditEntry.objects.count()})  # fmt: skip
     elapsed = time.perf_counter() - started
     _say(stdout, f"Loaded the demo in {elapsed:.1f} s:")
     for name, count in counts.items():
@@ -167,6 +181,25 @@ def load_demo(
     for username, password, role in demo_logins():
         _say(stdout, f"  {username:<10} {password}  — {role}")
     return counts
+
+
+def _derive(admin: User, stdout: Output | None) -> None:
+    """Compute what the live system derives from the data: the match index, the duplicates
+    queue, completeness scores, and the contact rules with a day of decisions.
+
+    Side effects: audited writes of those apps (counted in the marker as part of the demo).
+    """
+    started = time.perf_counter()
+    rebuild_match_index()
+    scan = detect_duplicates(auto_merge_pairs=False)
+    recompute_completeness(trigger="demo")
+    decisions_demo.load(admin)
+    decided = decisions_demo.record_demo_day(admin)
+    _say(
+        stdout,
+        f"  derived {scan.pairs} duplicate pairs, completeness, {decided} decisions "
+        f"({time.perf_counter() - started:.1f} s)",
+    )
 
 
 def _final_counts(written: dict[str, int], data: Any) -> dict[str, int]:

@@ -112,7 +112,13 @@ def create_party(
 
 @router.get("/parties/{party_id}", response=PartyDetail, summary="One party")
 def get_party(request: HttpRequest, party_id: Id) -> Party:
-    return _party(request, party_id)
+    """A merged party answers 200 with its own record: status "merged" and `merged_into`
+    set to the survivor's id (the end of the merge chain), so a client holding an old id
+    learns where the customer went. Writes to a merged party answer 404 naming the survivor.
+    """
+    actor = request.auth  # type: ignore[attr-defined]
+    merged = selectors.get_merged_party(actor=actor, party_id=party_id)
+    return merged if merged is not None else _party(request, party_id)
 
 
 @router.patch("/parties/{party_id}", response=PartyDetail, summary="Update a party")

@@ -15,6 +15,9 @@ class PartyStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     PROVISIONAL = "provisional", _("Provisional")
     INACTIVE = "inactive", _("Inactive")
+    # Absorbed by another party (see Party.merged_into); hidden from lists, search and
+    # identification, kept so that the merge can be undone.
+    MERGED = "merged", _("Merged")
 
 
 class PartyRoleKind(models.TextChoices):

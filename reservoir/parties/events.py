@@ -21,3 +21,21 @@ class PartyUpdated:
 class TraitChanged:
     party_id: int
     key: str
+
+
+@dataclass(frozen=True)
+class PartiesMerged:
+    """`merged_id` was absorbed by `survivor_id`; apps above move their rows to the survivor."""
+
+    merge_id: int
+    survivor_id: int
+    merged_id: int
+
+
+@dataclass(frozen=True)
+class PartiesUnmerged:
+    """A merge was undone; apps above move back exactly the rows they moved for it."""
+
+    merge_id: int
+    survivor_id: int
+    restored_id: int

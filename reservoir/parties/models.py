@@ -52,6 +52,14 @@ class Party(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_parties",
+    )
     search_text = models.TextField(blank=True)
     last_interaction_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

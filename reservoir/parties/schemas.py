@@ -139,8 +139,15 @@ class PartyOut(PartySummary):
     language: str
     source: str
     roles: list[PartyRoleKind]
+    merged_into: int | None = Field(
+        None, description="Set on a merged party: the id of the party that absorbed it."
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_merged_into(obj: Any) -> int | None:
+        return getattr(obj, "survivor_id", None) or obj.merged_into_id
 
     @staticmethod
     def resolve_roles(obj: Any) -> list[str]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from reservoir.core.errors import NotFound
 from reservoir.iam.models import User
 from reservoir.iam.visibility import visible_q
-from reservoir.parties.enums import ContactKind, RelationshipKind
+from reservoir.parties.enums import ContactKind, PartyStatus, RelationshipKind
 from reservoir.parties.models import (
     ContactPoint,
     Party,
@@ -26,15 +26,60 @@ from reservoir.parties.normalize import try_normalize_phone
 
 
 def for_user(user: User, qs: QuerySet[Party] | None = None) -> QuerySet[Party]:
-    """Return the parties `user` may see."""
-    return (qs if qs is not None else Party.objects.all()).filter(visible_q(user))
+    """Return the parties `user` may see (merged parties are gone: see `get_merged_party`)."""
+    return (
+        (qs if qs is not None else Party.objects.all())
+        .filter(visible_q(user))
+        .exclude(status=PartyStatus.MERGED)
+    )
 
 
 def get_party(*, actor: User, party_id: int) -> Party:
-    """Return one visible party or raise NotFound (invisible and missing look the same)."""
+    """Return one visible party or raise NotFound (invisible and missing look the same).
+
+    A merged party raises NotFound too, with a message (code "party_merged") naming the
+    survivor when the actor may see it.
+    """
     party = for_user(actor).select_related("owner", "team").filter(pk=party_id).first()
     if party is None:
+        merged = get_merged_party(actor=actor, party_id=party_id)
+        if merged is not None:
+            raise NotFound(
+                _("Customer %(id)s was merged into customer %(survivor)s.")
+                % {"id": party_id, "survivor": merged.survivor_id},  # type: ignore[attr-defined]
+                code="party_merged",
+            )
         raise NotFound(_("No customer with id %(id)s.") % {"id": party_id})
+    return party
+
+
+def survivor_id_of(party_id: int) -> int:
+    """Follow a chain of merges from `party_id` to the party that absorbed it in the end.
+
+    System-level (no visibility filter); returns `party_id` itself when it was never merged.
+    One query per link of the chain, bounded so that a corrupt cycle cannot loop forever.
+    """
+    current = party_id
+    for _step in range(50):
+        nxt = Party.objects.filter(pk=current).values_list("merged_into_id", flat=True).first()
+        if not nxt:
+            return current
+        current = nxt
+    return current
+
+
+def get_merged_party(*, actor: User, party_id: int) -> Party | None:
+    """Return a merged party whose final survivor `actor` may see, else None.
+
+    The returned party carries `survivor_id` (the end of its merge chain).
+    """
+    party = Party.objects.filter(pk=party_id, status=PartyStatus.MERGED).first()
+    if party is None:
+        return None
+    survivor_id = survivor_id_of(party_id)
+    if survivor_id == party_id or not for_user(actor).filter(pk=survivor_id).exists():
+        return None
+    party.survivor_id = survivor_id  # type: ignore[attr-defined]
     return party
 
 
@@ -99,7 +144,8 @@ def _IDENTIFY_SQL() -> str:  # noqa: N802 - a constant computed once the models 
     party, cp = Party._meta.db_table, ContactPoint._meta.db_table
     return (
         f"SELECT p.* FROM {party} p JOIN {cp} c ON c.party_id = p.id "  # noqa: S608
-        "WHERE c.kind = %s AND c.value = %s ORDER BY p.status, p.id LIMIT 1"
+        "WHERE c.kind = %s AND c.value = %s AND p.status <> 'merged' "
+        "ORDER BY p.status, p.id LIMIT 1"
     )
 
 

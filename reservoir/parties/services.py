@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,7 +261,10 @@ def relate(
     title: str = "",
     since: dt.date | None = None,
 ) -> Relationship:
-    """Relate two parties (idempotent per kind). Side effects: audit entry."""
+    """Relate two parties (idempotent per kind).
+
+    Side effects: audit entry; PartyUpdated(fields=("relationships",)) for both parties.
+    """
     if kind not in RelationshipKind.values:
         raise InvalidInput(_("Unknown relationship kind."), field="kind")
     if from_party.pk == to_party.pk:
@@ -277,12 +281,17 @@ def relate(
         audit.record(
             by, "parties.relationship.added", from_party, data={"kind": kind, "to": to_party.pk}
         )
+        for pk in (from_party.pk, to_party.pk):
+            events.publish(PartyUpdated(party_id=pk, fields=("relationships",)))
     return rel
 
 
 @transaction.atomic
 def update_profile(party: Party, *, by: User | None, **sections: Any) -> Profile:
-    """Merge new facts into the party's profile sections. Side effects: audit entry."""
+    """Merge new facts into the party's profile sections.
+
+    Side effects: audit entry; PartyUpdated(fields=("profile",)) when something changed.
+    """
     profile, _created = Profile.objects.get_or_create(party=party)
     before = audit.snapshot(profile, ("demographics", "psychographics", "needs", "preferences"))
     for name in ("demographics", "psychographics", "preferences"):
@@ -293,6 +302,8 @@ def update_profile(party: Party, *, by: User | None, **sections: Any) -> Profile
     profile.save()
     after = audit.snapshot(profile, ("demographics", "psychographics", "needs", "preferences"))
     audit.record(by, "parties.profile.updated", party, audit.diff(before, after))
+    if before != after:
+        events.publish(PartyUpdated(party_id=party.pk, fields=("profile",)))
     return profile
 
 
@@ -351,3 +362,10 @@ def set_trait(
         audit.record(by, "parties.trait.changed", party, {f"trait:{key}": [old, value]})
         events.publish(TraitChanged(party_id=party.pk, key=key))
     return trait
+
+
+def note_last_interaction(party_id: int, when: dt.datetime) -> None:
+    """Move the party's last contact time forward to `when`, never back (one UPDATE)."""
+    Party.objects.filter(pk=party_id).filter(
+        Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=when)
+    ).update(last_interaction_at=when)

@@ -8,4 +8,7 @@ class ResolutionConfig(AppConfig):
     verbose_name = "Identity resolution"
 
     def ready(self) -> None:
-        from reservoir.resolution import receivers  # noqa: F401
+        from reservoir.resolution import (
+            receivers,  # noqa: F401
+            receivers_completeness,  # noqa: F401
+        )

@@ -191,6 +191,12 @@ AUDIT_ACTIONS = {
     "parties.relationship.added": gettext_lazy("Added a relationship"),
     "parties.profile.updated": gettext_lazy("Updated the profile"),
     "parties.trait.changed": gettext_lazy("Changed a trait"),
+    "resolution.parties.merged": gettext_lazy("Merged with a duplicate"),
+    "resolution.parties.unmerged": gettext_lazy("Unmerged"),
+    "timeline.rows.reassigned": gettext_lazy("Moved interactions to the surviving record"),
+    "timeline.rows.restored": gettext_lazy("Moved interactions back after an unmerge"),
+    "sales.orders.reassigned": gettext_lazy("Moved orders to the surviving record"),
+    "sales.orders.restored": gettext_lazy("Moved orders back after an unmerge"),
 }
 AUDIT_FIELDS = {
     "display_name": gettext_lazy("Name"),

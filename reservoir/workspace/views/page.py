@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reservoir.parties.models import Party
+from reservoir.resolution.completeness import selectors as completeness_selectors
 from reservoir.timeline.models import Interaction
 from reservoir.workspace import selectors
 from reservoir.workspace.forms import ContactPointForm, LogInteractionForm, TimelineFilterForm
@@ -76,6 +77,7 @@ def render_360(
         "log_form": log_form or LogInteractionForm(),
         "contact_form": contact_form or ContactPointForm(),
         **selectors.get_party_360(actor=user, party=party),
+        "completeness": completeness_selectors.get_party_completeness(party=party),
         **timeline_context(request, party, filters, after=None),
     }
     return render(request, "workspace/party_detail.html", context, status=status)

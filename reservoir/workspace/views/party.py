@@ -24,7 +24,20 @@ from reservoir.workspace.views.page import render_360
 
 @login_required
 def party_detail(request: HttpRequest, party_id: int) -> HttpResponse:
-    return render_360(request, visible_party(request, party_id))
+    """The Customer 360; a merged party's id leads to the survivor's page."""
+    try:
+        party = visible_party(request, party_id)
+    except Http404:
+        merged = party_selectors.get_merged_party(actor=actor(request), party_id=party_id)
+        if merged is None:
+            raise
+        messages.info(
+            request,
+            _("%(name)s (#%(id)s) was merged into this customer.")
+            % {"name": merged.display_name, "id": merged.pk},
+        )
+        return redirect("workspace:party_detail", party_id=merged.survivor_id)  # type: ignore[attr-defined]
+    return render_360(request, party)
 
 
 @login_required
