@@ -140,7 +140,7 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     for pk in list(due[:500]):
         with transaction.atomic():
             todo = (
-                Todo.objects.select_for_update()
+                Todo.objects.select_for_update(of=("self",))
                 .select_related("assignee")
                 .filter(pk=pk, reminded_at__isnull=True)
                 .first()
