@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from reservoir.automation import engine, timers
+from reservoir.automation import engine, imports, timers
 
 
 @task()
@@ -23,3 +23,9 @@ def fire_due_runs() -> int:
 def run_schedules() -> int:
     """Start the scheduled rules' runs for the current slot."""
     return timers.run_schedules()
+
+
+@task()
+def start_import_runs(job_id: int, party_ids: list[int], source: str) -> int:
+    """Start the customer-created rules' runs for one imported chunk (idempotent per party)."""
+    return imports.start_runs(job_id, party_ids, source)

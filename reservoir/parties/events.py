@@ -39,3 +39,13 @@ class PartiesUnmerged:
     merge_id: int
     survivor_id: int
     restored_id: int
+
+
+@dataclass(frozen=True)
+class PartiesImported:
+    """A bulk import committed one chunk: `party_ids` were created by import job `job_id`,
+    tagged `source`. Published once per chunk instead of one PartyCreated per party."""
+
+    job_id: int
+    party_ids: tuple[int, ...]
+    source: str

@@ -1,6 +1,8 @@
-"""Acceptance 4: a manager builds the trade-show rule through the UI; two tagged prospects
-arrive the day before a holiday; they go to different reps, with follow-ups due on the right
-working day (the second working day, skipping weekends and holidays, counting make-up days).
+"""Acceptance 4: a manager builds the trade-show rule through the UI; two trade-show prospects
+arrive the day before a holiday — one typed in on the New customer page, one imported from a
+vCard whose import is tagged with the trade show as its source — and go to different reps,
+with follow-ups due on the right working day (the second working day, skipping weekends and
+holidays, counting make-up days).
 
 The holiday is typed in on the calendars page for the day after today (the journey cannot
 choose its own date), which makes today "the working day before a holiday".
@@ -17,9 +19,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from reservoir.calendars import cn_holidays
+from reservoir.resolution.tests.import_journey import import_vcard, vcard_text
 
 pytestmark = pytest.mark.e2e
 
+SOURCE = "Trade show 2026"
+FAMILY = "展"
 CONDITION = '"prospect" in customer.roles && "Trade show 2026" in customer.tags'
 
 
@@ -81,25 +86,39 @@ def _create_rule(page: Page, name: str) -> None:
     expect(page.locator(".action-card")).to_have_count(2)
 
 
-def _create_prospect(page: Page, name: str) -> int:
-    """No staff form creates customers yet: the signed-in page posts to the REST API."""
-    csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
-    response = page.request.post(
-        "/api/v1/parties",
-        data={
-            "kind": "person",
-            "display_name": name,
-            "roles": ["prospect"],
-            "source": "Trade show 2026",
-            "owner_id": None,
-        },
-        headers={"X-CSRFToken": csrf},
+def _phone() -> str:
+    return f"139{uuid.uuid4().int % 10**8:08d}"
+
+
+def _create_prospect(page: Page, given: str, phone: str) -> int:
+    """Type a business card in on the New customer page; return the new customer's id."""
+    page.goto("/customers/new/")
+    form = page.locator("#party-new-form")
+    form.locator("input[name=family_name]").fill(FAMILY)
+    form.locator("input[name=given_name]").fill(given)
+    form.locator("input[name=mobile]").fill(phone)
+    form.locator("input[name=roles][value=prospect]").check()
+    form.locator("input[name=source]").fill(SOURCE)
+    form.get_by_role("button", name="Create customer").click()
+    expect(page).to_have_url(re.compile(r"/parties/\d+/$"))
+    expect(page.locator(".ph-title")).to_contain_text(given)
+    match = re.search(r"/parties/(\d+)/", page.url)
+    assert match is not None
+    return int(match.group(1))
+
+
+def _import_prospect(page: Page, base_url: str, given: str, phone: str) -> int:
+    """Import one card as a .vcf on the import page, tagged with the trade show as its source;
+    return the imported customer's id."""
+    import_vcard(
+        page, base_url, vcard_text([(FAMILY, given, phone)]), source=SOURCE, policy="create"
     )
-    assert response.status == 201, response.text()
+    response = page.request.get("/api/v1/identify", params={"phone": phone})
+    assert response.status == 200, response.text()
     return int(response.json()["id"])
 
 
-def test_trade_show_prospects_are_assigned_round_robin_with_tasks_due_on_working_day(login):
+def test_trade_show_prospects_are_assigned_round_robin_with_tasks_due_on_working_day(login, server):
     page = login("manager")
     shanghai = ZoneInfo("Asia/Shanghai")
     today = dt.datetime.now(shanghai).date()
@@ -109,7 +128,10 @@ def test_trade_show_prospects_are_assigned_round_robin_with_tasks_due_on_working
 
     _add_holiday(page, holiday)
     _create_rule(page, name)
-    ids = [_create_prospect(page, f"展会客户 {uuid.uuid4().hex[:4]}") for _ in range(2)]
+    ids = [
+        _create_prospect(page, f"会{uuid.uuid4().hex[:6]}", _phone()),
+        _import_prospect(page, server.url, f"会{uuid.uuid4().hex[:6]}", _phone()),
+    ]
 
     page.goto("/automation/runs/")
     for _ in range(30):

@@ -17,8 +17,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from reservoir.core import events
 from reservoir.core.bulk import insert_rows
 from reservoir.iam.models import User
+from reservoir.parties.events import PartiesImported
 from reservoir.parties.models import Party
 from reservoir.parties.selectors import for_user
 from reservoir.resolution.importing import dedupe, owners, writer
@@ -207,6 +209,9 @@ def _write(
         d.party_id = created[d.line]
         if d.outcome == RowOutcome.FLAG and d.match and matched:
             _flag(d.party_id, matched, d.match)
+    if created:
+        # One event per chunk, delivered after the chunk commits (nothing if it rolls back).
+        events.publish(PartiesImported(job.pk, tuple(created.values()), job.source_tag))
     updates = [d for d in decisions if d.outcome == RowOutcome.UPDATE and d.party_id]
     parties = Party.objects.in_bulk([d.party_id for d in updates])
     pairs = []

@@ -7,6 +7,8 @@ the ids) and their contact points, roles, addresses, employers, traits and row k
 index refreshed for the chunk. Per-party PartyCreated events are not published: their
 receivers (a matching task and a completeness rescoring per party) would cost more than the
 import itself; the import matches the rows itself and rescores the chunk in one call.
+Instead, the row loop (engine) publishes one `PartiesImported` per committed chunk with the
+ids created, for the apps that react to new customers (automation) without that cost.
 Updates of existing parties take the same bulk path (fill empty fields, add contact points,
 address, roles), with one audit entry per changed party.
 """
