@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+PREFIXES: tuple[int, ...]
 PREFIXES = (130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 150, 151, 152, 155, 156)
 PREFIXES += (157, 158, 159, 186, 187, 188, 189)
 FAMILY = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "Smith", "Chan", "Wong", "Müller")

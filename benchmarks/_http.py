@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from benchmarks._runner import stop_process
+
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,7 +104,7 @@ def server(
         _wait_ready(proc, port, startup_s, log_path)
         yield port, proc.pid
     finally:
-        _stop(proc)
+        stop_process(proc, grace_s=15)
 
 
 def _wait_ready(proc: subprocess.Popen[bytes], port: int, startup_s: float, log: Path) -> None:
@@ -120,14 +122,3 @@ def _wait_ready(proc: subprocess.Popen[bytes], port: int, startup_s: float, log:
         finally:
             conn.close()
     raise RuntimeError(f"the server did not answer within {startup_s:.0f} s; see {log}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=15)

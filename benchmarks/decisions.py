@@ -21,21 +21,24 @@ Never fails on time; exits non-zero only when a decision answered wrongly or the
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
+import functools
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _runner  # noqa: E402
+from benchmarks._measure import percentile  # noqa: E402
+
 TARGETS = {"decide_p99_ms": ("<=", 2), "decide_api_p95_ms": ("<=", 20)}
 SIZES = {
     "full": {"parties": 2_000, "decide": 5_000, "http": 1_000},
@@ -51,22 +54,7 @@ FACTS = [
 ]  # fmt: skip
 SEGMENTS = ["gold", "silver", "bronze", "new"]
 CATEGORIES = ["音频 Audio", "影音 TV & Video", "配件 Accessories", "生活电器 Home Appliances"]
-
-
-def figure(name: str, value: float, unit: str, digits: int = 3) -> None:
-    line = f"{name}: {value:.{digits}f} {unit}"
-    if name in TARGETS:
-        op, target = TARGETS[name]
-        met = value <= target if op == "<=" else value >= target
-        line += f"  # target {op} {target} {unit}: {'met' if met else 'MISSED'}"
-    print(line, flush=True)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    import math
-
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+figure = functools.partial(_runner.figure, targets=TARGETS)
 
 
 _CELLS: dict[str, list[str]] = {
@@ -168,11 +156,7 @@ def build_parties(n: int, rng: random.Random) -> list[int]:
 
 
 def child(quick: bool) -> int:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from django.core.management import call_command
+    _runner.setup_django()
     from django.db import connection
     from django.utils import timezone
 
@@ -185,7 +169,6 @@ def child(quick: bool) -> int:
 
     size = SIZES["quick" if quick else "full"]
     rng = random.Random(11)
-    call_command("migrate", "--no-input", "-v", "0")
     admin = iam.create_user(by=None, username="bench-admin", role="administrator")
     _token, raw = iam.issue_token(user=admin, name="bench")
     ids = build_parties(size["parties"], rng)
@@ -254,25 +237,12 @@ def child(quick: bool) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = _runner.make_parser(__doc__ or "", child=True).parse_args()
     if args.child:
         return child(args.quick)
-    tmp = Path(tempfile.mkdtemp(prefix="reservoir-bench-decisions-"))
-    (tmp / "static").mkdir()
-    env = dict(os.environ, RESERVOIR_DATA_DIR=str(tmp), DJANGO_SETTINGS_MODULE="config.settings",
-               DEBUG="0", LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))  # fmt: skip
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child"] + (
-        ["--quick"] if args.quick else []
+    return _runner.run_child(
+        __file__, "sqlite", [], quick=args.quick, prefix="reservoir-bench-decisions-", timeout=1800
     )
-    try:
-        return subprocess.call(cmd, cwd=ROOT, env=env, timeout=1800)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -30,19 +30,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "reservoir_bench"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _runner  # noqa: E402
 
 # figure -> (comparison, target), from the issue; printed beside the figure, never enforced
 TARGETS = {
@@ -90,12 +87,7 @@ class Report:
 
     def figure(self, name: str, value: float, unit: str, digits: int = 2) -> None:
         self.values[name] = value
-        line = f"{name}_{self.db}: {value:.{digits}f} {unit}"
-        if name in TARGETS:
-            op, target = TARGETS[name]
-            met = value <= target if op == "<=" else value >= target
-            line += f"  # target {op} {target:,} {unit}: {'met' if met else 'MISSED'}"
-        print(line, flush=True)
+        _runner.figure(name, value, unit, digits, suffix=f"_{self.db}", targets=TARGETS)
 
     def note(self, text: str) -> None:
         print(f"# [{self.db}] {text}", flush=True)
@@ -111,57 +103,17 @@ class Report:
 # ------------------------------------------------------------------------- parent
 
 
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
-
-
 def run_database(db: str, args: argparse.Namespace) -> int:
-    """Run the child for `db` with a fresh database; clean up whatever happens."""
-    tmp = Path(tempfile.mkdtemp(prefix=f"reservoir-bench-{db}-"))
-    (tmp / "static").mkdir()  # STATIC_ROOT: whitenoise warns when it is missing
-    env = dict(os.environ)
-    env.update(
-        RESERVOIR_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-    )
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", db]
-    cmd += ["--quick"] if args.quick else []
-    cmd += ["--explain"] if args.explain else []
+    """Run the child for `db` with a fresh database; print how long the whole run took."""
     start = time.perf_counter()
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        if db == "postgres":
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
-            env["DATABASE_URL"] = PG_URL
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-        try:
-            rc = proc.wait(timeout=600 if args.quick else 3600)
-        except subprocess.TimeoutExpired:
-            print(f"# [{db}] timed out; stopping", flush=True)
-            rc = 124
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()  # the child stops its server on SIGTERM
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-        if db == "postgres":
-            try:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            except Exception as exc:  # noqa: BLE001 - report, keep cleaning up
-                print(f"# [{db}] could not drop {PG_BENCH_DB}: {exc}", flush=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    rc = _runner.run_child(
+        __file__,
+        db,
+        ["--explain"] if args.explain else [],
+        quick=args.quick,
+        prefix="reservoir-bench-",
+        timeout=600 if args.quick else 3600,
+    )
     print(f"run_s_{db}: {time.perf_counter() - start:.1f} s", flush=True)
     return rc
 
@@ -190,13 +142,8 @@ def _users() -> tuple[Any, str, Any, str, dict[int, list[int]]]:
 
 
 def child(db: str, quick: bool, show_plans: bool) -> int:
-    import django
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
+    _runner.setup_django(migrate=False)
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
 
     from benchmarks import _dataset, _http
@@ -207,9 +154,7 @@ def child(db: str, quick: bool, show_plans: bool) -> int:
     rep.figure("host_cpus", os.cpu_count() or 0, "count", 0)
     rep.figure("host_load_1m_start", os.getloadavg()[0], "load", 2)
     rng = random.Random(7)
-    t0 = time.perf_counter()
-    call_command("migrate", "--no-input", "-v", "0")
-    rep.figure("migrate_s", time.perf_counter() - t0, "s", 1)
+    rep.figure("migrate_s", _runner.migrate_db(), "s", 1)
 
     t0 = time.perf_counter()
     agent, agent_token, rep_user, rep_token, teams = _users()
@@ -334,23 +279,17 @@ def phone_of_quoted(pid: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small size, under a minute")
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser = _runner.make_parser(__doc__ or "", database="both", child=True)
     parser.add_argument("--explain", action="store_true", help="print the 360's query plans")
-    parser.add_argument("--child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args.child, args.quick, args.explain)
-    dbs = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     print(f"# foundation benchmark, {'quick' if args.quick else 'full'} size", flush=True)
     rc = 0
-    for db in dbs:
+    for db in _runner.databases(args.database):
         rc = run_database(db, args) or rc
     return rc
 
 
 if __name__ == "__main__":
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     sys.exit(main())

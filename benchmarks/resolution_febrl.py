@@ -27,7 +27,7 @@ Prints `<figure>: <value> <unit>` lines; never fails on a figure.
 
 from __future__ import annotations
 
-import argparse
+import functools
 import statistics
 import sys
 import time
@@ -35,23 +35,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import _febrl  # noqa: E402
+from benchmarks import _febrl, _runner  # noqa: E402
 
-TARGETS = {"febrl3_f1": 0.99, "febrl4_f1": 0.995}
+TARGETS = {"febrl3_f1": (">=", 0.99), "febrl4_f1": (">=", 0.995)}
 QUICK_ROWS = 1500
-
-
-def _print(name: str, value: float, unit: str, digits: int = 4, note: str = "") -> None:
-    line = f"{name}: {value:.{digits}f} {unit}"
-    if name in TARGETS:
-        line += f"  # target >= {TARGETS[name]}: {'met' if value >= TARGETS[name] else 'MISSED'}"
-    print(line + note, flush=True)
+_print = functools.partial(_runner.figure, targets=TARGETS)
 
 
 def _report(prefix: str, s: _febrl.Scores) -> None:
-    _print(f"{prefix}_precision", s.precision, "ratio")
-    _print(f"{prefix}_recall", s.recall, "ratio")
-    _print(f"{prefix}_f1", s.f1, "ratio")
+    _print(f"{prefix}_precision", s.precision, "ratio", 4)
+    _print(f"{prefix}_recall", s.recall, "ratio", 4)
+    _print(f"{prefix}_f1", s.f1, "ratio", 4)
     _print(f"{prefix}_seconds", s.seconds, "s", 2)
 
 
@@ -73,8 +67,7 @@ def match_pair_us(frames: list) -> float:  # type: ignore[type-arg]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"first {QUICK_ROWS} rows of each set")
+    parser = _runner.make_parser(__doc__ or "", quick_help=f"first {QUICK_ROWS} rows of each set")
     parser.add_argument("--no-splink", action="store_true", help="run our engine only")
     parser.add_argument("--sets", default="febrl1,febrl2,febrl3,febrl4")
     args = parser.parse_args()
@@ -107,6 +100,7 @@ def main() -> int:
                 f"splink_{name}_at099_f1",
                 s.f1,
                 "ratio",
+                4,
                 note="  # the page's clustering threshold 0.99",
             )
     frames = _febrl.load("febrl3")

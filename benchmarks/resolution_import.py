@@ -21,34 +21,23 @@ by name; the `rows` line says the size. Never fails on time.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _runner  # noqa: E402
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国文志海燕亮宇浩然子轩梓涵一诺欣怡"
 CITIES = [("广东", "深圳"), ("广东", "广州"), ("北京", "北京"), ("上海", "上海"), ("浙江", "杭州"),
           ("江苏", "南京"), ("四川", "成都"), ("湖北", "武汉")]  # fmt: skip
-
-
-def _setup(data_dir: Path) -> None:
-    os.environ["RESERVOIR_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _csv(rows: int, seed: int) -> bytes:
@@ -122,16 +111,13 @@ def _run(user, data: bytes) -> tuple[float, float, float, object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="5,000 rows instead of 100,000")
+    parser = _runner.make_parser(__doc__ or "", quick_help="5,000 rows instead of 100,000")
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--base", type=int, default=-1, help="existing parties (default rows/10)")
     args = parser.parse_args()
     rows = args.rows or (5_000 if args.quick else 100_000)
     base = args.base if args.base >= 0 else rows // 10
-    data_dir = Path(tempfile.mkdtemp(prefix="reservoir-import-bench-"))
-    try:
-        _setup(data_dir)
+    with _runner.fresh_sqlite("reservoir-import-bench-"):
         from reservoir.iam.models import Team, User
         from reservoir.parties.models import Party
 
@@ -146,20 +132,21 @@ def main() -> None:
         after_first = Party.objects.count()
         rerun_s, _cpu2, _dry2, job2 = _run(user, data)
         added = Party.objects.count() - after_first
-        print(f"rows: {rows} rows")
-        print(f"base_parties: {base} parties")
-        print(f"import_100k_seconds: {first_s:.1f} s")
-        print(f"import_100k_cpu_seconds: {first_cpu:.1f} s (this process; the rest is waiting)")
-        print(f"import_100k_dry_run_seconds: {dry_s:.1f} s")
-        print(f"import_100k_rows_per_s: {rows / first_s:.0f} rows/s")
-        print(f"import_100k_created: {job.created_count} parties")  # type: ignore[attr-defined]
-        print(f"import_100k_updated: {job.updated_count} parties")  # type: ignore[attr-defined]
-        print(f"import_100k_parties_added: {after_first - before} parties (incl. organizations)")
-        print(f"import_100k_rerun_seconds: {rerun_s:.1f} s")
-        print(f"import_100k_rerun_added: {added} parties")
-        print(f"import_100k_rerun_created: {job2.created_count} parties")  # type: ignore[attr-defined]
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        figure = _runner.figure
+        figure("rows", rows, "rows", 0)
+        figure("base_parties", base, "parties", 0)
+        figure("import_100k_seconds", first_s, "s", 1)
+        note = " (this process; the rest is waiting)"
+        figure("import_100k_cpu_seconds", first_cpu, "s", 1, note=note)
+        figure("import_100k_dry_run_seconds", dry_s, "s", 1)
+        figure("import_100k_rows_per_s", rows / first_s, "rows/s", 0)
+        figure("import_100k_created", job.created_count, "parties", 0)  # type: ignore[attr-defined]
+        figure("import_100k_updated", job.updated_count, "parties", 0)  # type: ignore[attr-defined]
+        note = " (incl. organizations)"
+        figure("import_100k_parties_added", after_first - before, "parties", 0, note=note)
+        figure("import_100k_rerun_seconds", rerun_s, "s", 1)
+        figure("import_100k_rerun_added", added, "parties", 0)
+        figure("import_100k_rerun_created", job2.created_count, "parties", 0)  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

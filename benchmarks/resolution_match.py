@@ -19,20 +19,15 @@ Never fails on time; exits non-zero only when the run broke.
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "reservoir_bench"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import _runner  # noqa: E402
 
 TARGETS = {
     "cards_precision": (">=", 0.98),
@@ -45,102 +40,44 @@ SIZES = {
 }
 
 
-def figure(name: str, value: float, unit: str, suffix: str, digits: int = 3) -> None:
-    line = f"{name}{suffix}: {value:.{digits}f} {unit}"
-    if name in TARGETS:
-        op, target = TARGETS[name]
-        met = value <= target if op == "<=" else value >= target
-        line += f"  # target {op} {target} {unit}: {'met' if met else 'MISSED'}"
-    print(line, flush=True)
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=10) as conn:
-        conn.execute(sql)
-
-
-def run_child(db: str, part: str, quick: bool, suffix: str) -> int:
-    """Run one part on a fresh database; clean up whatever happens."""
-    tmp = Path(tempfile.mkdtemp(prefix=f"reservoir-resbench-{db}-"))
-    (tmp / "static").mkdir()
-    env = dict(os.environ)
-    env.update(
-        RESERVOIR_DATA_DIR=str(tmp),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DEBUG="0",
-        LOG_LEVEL="WARNING",
-        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
-    )
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", db, "--part", part]
-    cmd += ["--quick"] if quick else []
-    cmd += ["--suffix", suffix] if suffix else []
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        if db == "postgres":
-            _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            _pg_admin(f"CREATE DATABASE {PG_BENCH_DB}")
-            env["DATABASE_URL"] = PG_URL
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-        try:
-            return proc.wait(timeout=900 if quick else 3600)
-        except subprocess.TimeoutExpired:
-            print(f"# [{db}] {part} timed out; stopping", flush=True)
-            return 124
-    finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=30)
-        if db == "postgres":
-            try:
-                _pg_admin(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-            except Exception as exc:  # noqa: BLE001 - report, keep cleaning up
-                print(f"# [{db}] could not drop {PG_BENCH_DB}: {exc}", flush=True)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def child(part: str, quick: bool, suffix: str) -> int:
-    import django
-
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    django.setup()
-    from django.core.management import call_command
-
+    _runner.setup_django()
     from benchmarks import _resolution
 
     size = SIZES["quick" if quick else "full"]
-    call_command("migrate", "--no-input", "-v", "0")
     if part == "cards":
         values = _resolution.cards_part(size["base"], size["cards"])
     else:
         values = _resolution.speed_part(size["big"], size["probes"])
     for name, (value, unit, digits) in values.items():
-        figure(name, value, unit, suffix, digits)
+        _runner.figure(name, value, unit, digits, suffix=suffix, targets=TARGETS)
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small size, under a minute")
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="sqlite")
+    parser = _runner.make_parser(__doc__ or "", database="sqlite", child=True)
     parser.add_argument("--part", choices=("cards", "speed", "all"), default="all")
-    parser.add_argument("--child", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
-    parser.add_argument("--suffix", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         return child(args.part, args.quick, args.suffix)
-    dbs = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     parts = ("cards", "speed") if args.part == "all" else (args.part,)
     rc = 0
-    for db in dbs:
-        suffix = "" if db == "sqlite" else f"_{db}"
+    for db in _runner.databases(args.database):
+        suffix = _runner.db_suffix(db)
         print(f"# database: {db}", flush=True)
         for part in parts:
             start = time.perf_counter()
-            rc = run_child(db, part, args.quick, suffix) or rc
+            child_args = ["--part", part] + (["--suffix", suffix] if suffix else [])
+            code = _runner.run_child(
+                __file__,
+                db,
+                child_args,
+                quick=args.quick,
+                prefix="reservoir-resbench-",
+                timeout=900 if args.quick else 3600,
+                label=part,
+            )
+            rc = code or rc
             print(f"# {part} on {db}: {time.perf_counter() - start:.1f} s", flush=True)
     return rc
 
