@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
-from reservoir.automation import conditions
+from reservoir.automation import conditions, rule_cache
 from reservoir.automation.actions import registry
 from reservoir.automation.enums import TriggerKind
 from reservoir.automation.models import Rule
@@ -107,6 +107,7 @@ def save_rule(rule: Rule | None, *, by: Any, **fields: Any) -> Rule:
         rule.actions = [_clean_action(a) for a in fields["actions"]]
     _validate(rule)
     rule.save()
+    rule_cache.bump_on_commit()  # other processes see it within rule_cache.MAX_AGE_S
     after = audit.snapshot(rule, (*RULE_FIELDS, "actions"))
     action = "automation.rule.created" if creating else "automation.rule.updated"
     audit.record(by, action, rule, audit.diff(before, after))
@@ -166,3 +167,4 @@ def delete_rule(rule: Rule, *, by: Any) -> None:
     _require(by)
     audit.record(by, "automation.rule.deleted", rule, data={"name": rule.name})
     rule.delete()
+    rule_cache.bump_on_commit()

@@ -9,8 +9,9 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from reservoir.core.errors import NotFound
+from reservoir.iam.enums import Scope
 from reservoir.iam.models import User
-from reservoir.iam.visibility import visible_q
+from reservoir.iam.visibility import scope_for, visible_q, visible_team_ids
 from reservoir.parties.enums import ContactKind, PartyStatus, RelationshipKind
 from reservoir.parties.models import (
     ContactPoint,
@@ -237,14 +238,26 @@ def list_addresses(party: Party) -> QuerySet[PostalAddress]:
 def identify_visible(*, actor: User, kind: str, value: str) -> Party | None:
     """Return the visible party owning the normalized contact point, preferring active ones.
 
-    One query over the (kind, value) index, joined to the party for visibility.
+    One query over the (kind, value) index, joined to the party for visibility. Hand-written
+    SQL like `identify` (the ORM's compilation costs several times the lookup): the WHERE
+    clause is exactly `for_user`'s, i.e. `iam.visibility.visible_q` spelled out per scope
+    (tests compare both for every scope).
     """
-    return (
-        for_user(actor)
-        .filter(contact_points__kind=kind, contact_points__value=value)
-        .order_by("status", "id")
-        .first()
-    )
+    scope = scope_for(actor)
+    if not scope:
+        return None
+    sql = _IDENTIFY_SQL()
+    params: list[object] = [kind, value]
+    if scope != Scope.ALL:
+        teams = sorted(visible_team_ids(actor))
+        visible = "(p.owner_id IS NULL AND p.team_id IS NULL) OR p.owner_id = %s"
+        params.append(actor.pk)
+        if teams:
+            visible += f" OR p.team_id IN ({', '.join(['%s'] * len(teams))})"
+            params.extend(teams)
+        sql = sql.replace(" ORDER BY ", f" AND ({visible}) ORDER BY ", 1)
+    rows = list(Party.objects.raw(sql, params))
+    return rows[0] if rows else None
 
 
 def list_visible_relationships(

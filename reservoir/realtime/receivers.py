@@ -1,13 +1,15 @@
-"""Push timeline changes to the sockets watching the affected parties."""
+"""Push timeline changes to the sockets watching the affected parties.
+
+The pushes are queued (`pusher.push`): the request that recorded the interaction does not
+wait for the channel layer.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
 from reservoir.core import events
+from reservoir.realtime import pusher
 from reservoir.realtime.groups import party_group
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 
@@ -15,18 +17,13 @@ logger = logging.getLogger(__name__)
 
 
 def _send(messages: list[tuple[int, list[int]]]) -> None:
-    """Push (party id, interaction ids) pairs in one event-loop hop (async_to_sync is costly)."""
-    layer = get_channel_layer()
-    if layer is None or not messages:
-        return
-
-    async def push() -> None:
-        for party_id, ids in messages:
-            await layer.group_send(
-                party_group(party_id), {"type": "timeline.changed", "interaction_ids": ids}
-            )
-
-    async_to_sync(push)()
+    """Queue one `timeline.changed` message per (party id, interaction ids) pair, in order."""
+    pusher.push(
+        [
+            (party_group(party_id), {"type": "timeline.changed", "interaction_ids": ids})
+            for party_id, ids in messages
+        ]
+    )
 
 
 def on_interaction_recorded(event: InteractionRecorded) -> None:
