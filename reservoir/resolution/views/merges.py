@@ -11,7 +11,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reservoir.core.errors import DomainError, NotFound
@@ -37,6 +39,22 @@ def _party_id(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
 
 
+GENDERS = {"male": gettext_lazy("Male"), "female": gettext_lazy("Female"),
+           "other": gettext_lazy("Other")}  # fmt: skip
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A stored code as people read it: "female" → Female, "zh-hans" → 简体中文."""
+    if key == "gender":
+        return GENDERS.get(value, value)
+    if key == "language" and value:
+        try:
+            return translation.get_language_info(value)["name_translated"]
+        except KeyError:
+            return value
+    return value
+
+
 def _compare_rows(parties: dict[str, Party], picks: dict[str, str]) -> list[dict[str, Any]]:
     rows = []
     for field in survivorship.FIELDS:
@@ -47,7 +65,7 @@ def _compare_rows(parties: dict[str, Party], picks: dict[str, str]) -> list[dict
             elif field.key in ("owner", "team"):
                 values[side] = getattr(party, field.key) or ""
             else:
-                values[side] = getattr(party, field.columns[0]) or ""
+                values[side] = _shown(field.key, getattr(party, field.columns[0]) or "")
         rows.append(
             {"key": field.key, "label": field.label, "values": values, "pick": picks[field.key]}
         )
