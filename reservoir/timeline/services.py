@@ -44,6 +44,7 @@ _BATCH_FIELDS = (
 _CHANNELS = frozenset(Channel.values)
 _DIRECTIONS = frozenset(Direction.values)
 _KINDS = frozenset(Kind.values)
+_MAX_PK = 2**63 - 1
 
 
 def _by_external_id() -> QuerySet[Interaction]:
@@ -122,21 +123,26 @@ def _contact_kind(item: InteractionInput) -> str:
     return item.contact_kind or CHANNEL_IDENTITY.get(item.channel, "")
 
 
-def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
-    """Return the party an interaction belongs to; create a provisional one if none matches.
+def resolve_party_id(item: InteractionInput, *, by: User | None) -> int:
+    """Return the id of the party an interaction belongs to; create a provisional one if none.
 
-    A party id of a merged party lands on the party that absorbed it.
+    A party id of a merged party lands on the party that absorbed it. Only ids are read
+    (hand-written SQL, like `_existing`): recording needs no more of the party.
     Side effects: may create a provisional party with the contact point (audited).
     """
     if item.party_id is not None:
-        party = Party.objects.filter(pk=item.party_id).first()
-        if party is None:
+        row = None
+        if 0 < item.party_id <= _MAX_PK:  # the driver refuses integers beyond 64 bits
+            with connection.cursor() as cursor:
+                cursor.execute(_PARTY_STATUS_SQL(), [item.party_id])
+                row = cursor.fetchone()
+        if row is None:
             raise InvalidInput(
                 _("No customer with id %(id)s.") % {"id": item.party_id}, field="party_id"
             )
-        if party.status == PartyStatus.MERGED:
-            party = Party.objects.get(pk=party_selectors.survivor_id_of(party.pk))
-        return party
+        if row[0] == PartyStatus.MERGED:
+            return party_selectors.survivor_id_of(item.party_id)
+        return item.party_id
     kind = _contact_kind(item)
     if not item.contact_value or not kind:
         raise InvalidInput(
@@ -145,7 +151,7 @@ def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
     value = normalize(kind, item.contact_value)
     party = party_selectors.identify(kind, value)
     if party is not None:
-        return party
+        return party.pk
     return party_services.create_party(
         by=by,
         kind=PartyKind.PERSON,
@@ -153,6 +159,22 @@ def resolve_party(item: InteractionInput, *, by: User | None) -> Party:
         status=PartyStatus.PROVISIONAL,
         contact_points=[(kind, value)],
         source=item.channel,
+    ).pk
+
+
+@functools.cache
+def _PARTY_STATUS_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    quote = connection.ops.quote_name
+    return f"SELECT {quote('status')} FROM {quote(Party._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
+
+
+@functools.cache
+def _BUMP_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    quote = connection.ops.quote_name
+    last = quote("last_interaction_at")
+    return (
+        f"UPDATE {quote(Party._meta.db_table)} SET {last} = %s "  # noqa: S608
+        f"WHERE {quote('id')} = %s AND ({last} IS NULL OR {last} < %s)"
     )
 
 
@@ -206,11 +228,13 @@ def _EXISTING_SQL() -> str:  # noqa: N802 - a constant computed once the models 
 
 
 def _record(item: InteractionInput, *, by: User | None) -> Interaction:
-    party = resolve_party(item, by=by)
+    party_id = resolve_party_id(item, by=by)
     occurred_at = item.occurred_at or timezone.now()
     conversation = None
     if item.conversation_id is not None:
-        conversation = Conversation.objects.filter(pk=item.conversation_id, party=party).first()
+        conversation = Conversation.objects.filter(
+            pk=item.conversation_id, party_id=party_id
+        ).first()
         if conversation is None:
             raise InvalidInput(
                 _("No such conversation for this customer."), field="conversation_id"
@@ -221,7 +245,7 @@ def _record(item: InteractionInput, *, by: User | None) -> Interaction:
             _("No staff member with id %(id)s.") % {"id": staff_id}, field="staff_id"
         )
     interaction = Interaction(
-        party=party,
+        party_id=party_id,
         channel=item.channel,
         direction=item.direction,
         kind=item.kind,
@@ -246,14 +270,15 @@ def _record(item: InteractionInput, *, by: User | None) -> Interaction:
     interaction.save()
     if conversation is not None and occurred_at > conversation.last_at:
         Conversation.objects.filter(pk=conversation.pk).update(last_at=occurred_at)
-    Party.objects.filter(pk=party.pk).exclude(last_interaction_at__gte=occurred_at).update(
-        last_interaction_at=occurred_at
-    )
-    audit.record(by, "timeline.interaction.recorded", interaction, data={"party": party.pk})
+    # Forward only, with the condition in the UPDATE itself (as `_bump_last_interaction`).
+    when = db_datetime(occurred_at)
+    with connection.cursor() as cursor:
+        cursor.execute(_BUMP_SQL(), [when, party_id, when])
+    audit.record(by, "timeline.interaction.recorded", interaction, data={"party": party_id})
     events.publish(
         InteractionRecorded(
             interaction_id=interaction.pk,
-            party_id=party.pk,
+            party_id=party_id,
             channel=interaction.channel,
             kind=interaction.kind,
         )

@@ -1,9 +1,12 @@
+import datetime as dt
+
 import pytest
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.errors import InvalidInput
 from reservoir.parties.enums import PartyStatus
 from reservoir.parties.models import ContactPoint, Party
+from reservoir.parties.tests.factories import PartyFactory
 from reservoir.timeline.models import Interaction
 from reservoir.timeline.services import InteractionInput, ingest_batch, record_interaction
 
@@ -161,4 +164,61 @@ def test_batch_writes_nothing_when_a_staff_id_is_unknown():
 
     assert exc.value.field == "staff_id"
     assert Party.objects.count() == 0
+    assert Interaction.objects.count() == 0
+
+
+def test_interaction_lands_on_survivor_when_party_id_names_a_merged_party():
+    survivor = PartyFactory()
+    merged = PartyFactory(status=PartyStatus.MERGED, merged_into=survivor)
+    when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
+
+    interaction, created = record_interaction(
+        InteractionInput(
+            channel="phone", direction="inbound", party_id=merged.pk, occurred_at=when
+        ),
+        by=None,
+    )
+
+    assert created is True
+    assert interaction.party_id == survivor.pk
+    assert Party.objects.get(pk=survivor.pk).last_interaction_at == when
+    assert Party.objects.get(pk=merged.pk).last_interaction_at is None
+    entry = AuditEntry.objects.get(action="timeline.interaction.recorded")
+    assert entry.data == {"party": survivor.pk}
+
+
+def test_last_contact_time_moves_only_forward_when_interactions_arrive_out_of_order():
+    party = PartyFactory()
+    early, late = (dt.datetime(2026, 3, d, 12, 0, tzinfo=dt.UTC) for d in (1, 2))
+
+    for when in (late, early):
+        record_interaction(
+            InteractionInput(
+                channel="email", direction="inbound", party_id=party.pk, occurred_at=when
+            ),
+            by=None,
+        )
+
+    assert Party.objects.get(pk=party.pk).last_interaction_at == late
+
+
+def test_nothing_is_written_when_party_id_is_unknown():
+    with pytest.raises(InvalidInput) as exc:
+        record_interaction(
+            InteractionInput(channel="phone", direction="inbound", party_id=999_999), by=None
+        )
+
+    assert exc.value.field == "party_id"
+    assert Interaction.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize("party_id", [0, 2**70])
+def test_nothing_is_written_when_party_id_is_out_of_range(party_id):
+    with pytest.raises(InvalidInput) as exc:
+        record_interaction(
+            InteractionInput(channel="phone", direction="inbound", party_id=party_id), by=None
+        )
+
+    assert exc.value.field == "party_id"
     assert Interaction.objects.count() == 0
