@@ -4,7 +4,9 @@ A real base holds such records — the web shop's lead form, a trade-show card, 
 another number — so the demo carries some for the duplicates queue and the merge page to
 show. Each copy shares no phone or e-mail with its original (otherwise the exact match at
 ingestion would have caught it); it is recognizable by its name written another way
-(traditional characters, pinyin, a typo, a nickname), its birth date and its address.
+(traditional characters, pinyin, a typo, a nickname) and, for some, its birth date and
+street address. The copies that carry everything are certain matches, which the running
+system merges on its own; the others wait in the duplicates queue for a person to decide.
 """
 
 from __future__ import annotations
@@ -56,6 +58,15 @@ def plant_duplicates(rng: random.Random, parties: list[PartyRow]) -> list[PartyR
         if order == "western" and original.name_order == "western":
             local = f"{given}.{family}".lower()
         email = f"{local}.{rng.randint(100, 999)}@newmail.example.com"
+        certain = rng.random() < 0.4
+        addresses = [
+            (
+                addr if certain else replace(addr, street="", district="", postal_code=""),
+                label,
+                primary,
+            )
+            for addr, label, primary in original.addresses[:1]
+        ]
         copy = replace(
             original,
             key=len(parties),
@@ -68,7 +79,8 @@ def plant_duplicates(rng: random.Random, parties: list[PartyRow]) -> list[PartyR
             roles=["prospect"],
             role_since=None,
             contacts=[ContactRow("email", email, email, "", is_primary=True)],
-            addresses=list(original.addresses[:1]),
+            addresses=addresses,
+            birth_date=original.birth_date if certain or rng.random() < 0.5 else None,
             profile=None,
             traits=[],
             employer=None,
