@@ -50,26 +50,18 @@ def _pair(x: int, y: int) -> tuple[int, int]:
     return (x, y) if x < y else (y, x)
 
 
-def _merging() -> tuple[Any, Any] | None:
-    """Return (merge_parties, choose_survivor) once the merge module exists, else None."""
-    try:
-        from reservoir.resolution.merging import merge_parties
-        from reservoir.resolution.survivorship import choose_survivor
-    except ImportError:  # pragma: no cover - the merge helper lands separately
-        return None
-    return merge_parties, choose_survivor
-
-
 def auto_merge(candidate: DuplicateCandidate) -> int | None:
     """Merge the pair of `candidate` without review; return the survivor id, or None.
 
+    The survivor (see `choose_survivor`) keeps its own values; the merged record only fills
+    its blanks ("most complete" prefers the survivor, which is the more complete one).
     Side effects: merge_parties(auto=True) (moves everything, audits, PartiesMerged);
     the candidate becomes auto_merged. Skips when a party is no longer active.
     """
-    merging = _merging()
-    if merging is None:
-        return None
-    merge_parties, choose_survivor = merging
+    from reservoir.resolution.merging import merge_parties
+    from reservoir.resolution.models import MergeRule
+    from reservoir.resolution.survivorship import choose_survivor
+
     with transaction.atomic():
         parties = Party.objects.select_for_update().filter(
             pk__in=[candidate.party_a_id, candidate.party_b_id], status__in=INDEXED_STATUSES
@@ -78,7 +70,14 @@ def auto_merge(candidate: DuplicateCandidate) -> int | None:
         if len(pair) != 2:
             return None
         survivor, merged = choose_survivor(pair[candidate.party_a_id], pair[candidate.party_b_id])
-        merge_parties(survivor, merged, by=None, auto=True, probability=candidate.probability)
+        merge_parties(
+            survivor,
+            merged,
+            by=None,
+            auto=True,
+            probability=candidate.probability,
+            rule=MergeRule.MOST_COMPLETE,
+        )
         DuplicateCandidate.objects.filter(pk=candidate.pk).update(
             status=CandidateStatus.AUTO_MERGED, decided_at=timezone.now()
         )

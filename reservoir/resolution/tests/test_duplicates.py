@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
 from django.test import override_settings
 
 from reservoir.audit.models import AuditEntry
 from reservoir.core.errors import Conflict
 from reservoir.parties import services as party_services
+from reservoir.parties.models import Party
 from reservoir.parties.tests.factories import ContactPointFactory, PartyFactory
 from reservoir.resolution import duplicates, tasks
 from reservoir.resolution.matchindex import rebuild_match_index
@@ -178,3 +181,23 @@ def test_unmerged_pair_is_remembered_as_not_duplicate_when_merge_is_undone(
 
     assert DuplicateCandidate.objects.get().status == CandidateStatus.NOT_DUPLICATE
     assert again == {"candidates": 0, "merged_into": None}
+
+
+@override_settings(RESOLUTION_AUTO_MERGE_THRESHOLD=0.6)
+def test_auto_merge_keeps_the_survivors_name_and_fills_its_blanks_when_the_copy_is_newer():
+    a, b = _twins()
+    Party.objects.filter(pk=a.pk).update(
+        birth_date=datetime.date(1990, 5, 1), gender="female", language=""
+    )
+    b.language = "en"
+    b.save()  # the copy is the more recently updated, less complete record
+    candidate = DuplicateCandidate.objects.create(
+        party_a=a, party_b=b, probability=0.99, evidence=[], cluster_key=str(a.pk)
+    )
+
+    survivor_id = duplicates.auto_merge(candidate)
+
+    survivor = Party.objects.get(pk=survivor_id)
+    assert survivor_id == a.pk
+    assert (survivor.family_name, survivor.display_name) == ("Smith", "Alice Smith")
+    assert (survivor.birth_date, survivor.language) == (datetime.date(1990, 5, 1), "en")
