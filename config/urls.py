@@ -15,5 +15,10 @@ urlpatterns = [
     path("automation/", include("reservoir.automation.urls")),
     path("tasks/", include("reservoir.todos.urls")),
     path("calendars/", include("reservoir.calendars.urls")),
+    path("service/", include("reservoir.support.urls")),
+    path("chat/", include("reservoir.contact_center.urls")),
+    path("portal/", include("reservoir.portal.urls")),
+    path("reports/", include("reservoir.analytics.urls")),
+    path("consent/", include("reservoir.consent.urls")),
     path("", include("reservoir.workspace.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Analytics API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Consent ledger and channel preferences, checked by every sender."""

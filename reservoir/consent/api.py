@@ -1,0 +1,5 @@
+"""Consent API."""
+
+from ninja import Router
+
+router = Router()

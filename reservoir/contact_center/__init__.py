@@ -1,0 +1,1 @@
+"""Live chat: widget, queue, assignment, agent chat console."""

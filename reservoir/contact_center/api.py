@@ -1,0 +1,5 @@
+"""Contact center API."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,7 @@
+"""Contact center pages, mounted at /chat/."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "contact_center"
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""The customers' own site: sign-in, cases, orders, knowledge base, profile."""

@@ -1,0 +1,5 @@
+"""Customer portal API."""
+
+from ninja import Router
+
+router = Router()

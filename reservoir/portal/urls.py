@@ -1,0 +1,7 @@
+"""Customer portal pages, mounted at /portal/."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "portal"
+
+urlpatterns: list[URLPattern | URLResolver] = []

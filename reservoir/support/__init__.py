@@ -1,0 +1,1 @@
+"""Cases, SLA, knowledge base, complaints and recovery, surveys."""
