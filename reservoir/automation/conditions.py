@@ -34,13 +34,22 @@ EVENT_FACTS: dict[str, FactType] = {
     "event.fields": list_of(STRING),
     "event.provisional": BOOL,
     "event.order_id": INT,
+    "event.case_id": INT,
+    "event.case_type": STRING,
+    "event.priority": STRING,
+    "event.target": STRING,
     "event.depth": INT,
 }
 OWN_FACTS: dict[str, FactType] = {
     "customer.tags": list_of(STRING),
     "customer.source": STRING,
 }
-_EVENT_DEFAULTS = {"event.fields": [], "event.provisional": False, "event.order_id": 0}
+_EVENT_DEFAULTS = {
+    "event.fields": [],
+    "event.provisional": False,
+    "event.order_id": 0,
+    "event.case_id": 0,
+}
 
 
 def schema() -> dict[str, FactType]:

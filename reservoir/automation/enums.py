@@ -14,6 +14,10 @@ class TriggerKind(models.TextChoices):
     INTERACTION_RECORDED = "interaction.recorded", _("An interaction is recorded")
     ORDER_PLACED = "order.placed", _("An order is placed")
     TODO_COMPLETED = "todo.completed", _("A task is completed")
+    CASE_OPENED = "case.opened", _("A case is opened")
+    CASE_SLA_WARNING = "case.sla_warning", _("A case nears its SLA target")
+    CASE_SLA_BREACHED = "case.sla_breached", _("A case breaches its SLA")
+    CASE_RESOLVED = "case.resolved", _("A case is resolved")
     DELAY = "delay", _("Some business hours after an event, unless …")
     SCHEDULE = "schedule", _("On a schedule")
 

@@ -9,6 +9,7 @@ from typing import Any
 from reservoir.automation.enums import TriggerKind
 from reservoir.parties.events import PartiesMerged, PartyCreated, PartyUpdated, TraitChanged
 from reservoir.sales.events import OrderPlaced
+from reservoir.support.events import CaseOpened, CaseResolved, CaseSlaBreached, CaseSlaWarning
 from reservoir.timeline.events import InteractionRecorded
 from reservoir.todos.events import TodoCompleted
 
@@ -67,6 +68,39 @@ def occurrence_of(event: object) -> Occurrence | None:  # noqa: PLR0911 - one pe
         return Occurrence(
             TriggerKind.TODO_COMPLETED, event.party_id, f"todo-done:{event.todo_id}", {}
         )
+    return _case_occurrence(event)
+
+
+def _case_occurrence(event: object) -> Occurrence | None:
+    """Service events: keys are unique per case (and per SLA target and due time)."""
+    if isinstance(event, CaseOpened):
+        return Occurrence(
+            TriggerKind.CASE_OPENED,
+            event.party_id,
+            f"case:{event.case_id}",
+            {"case_id": event.case_id, "case_type": event.case_type, "priority": event.priority},
+        )
+    if isinstance(event, CaseSlaWarning | CaseSlaBreached):
+        breached = isinstance(event, CaseSlaBreached)
+        return Occurrence(
+            TriggerKind.CASE_SLA_BREACHED if breached else TriggerKind.CASE_SLA_WARNING,
+            event.party_id,
+            f"case-sla:{'breach' if breached else 'warn'}:{event.case_id}:{event.target}:"
+            f"{event.due_at}",
+            {
+                "case_id": event.case_id,
+                "target": event.target,
+                "case_type": event.case_type,
+                "priority": event.priority,
+            },
+        )
+    if isinstance(event, CaseResolved):
+        return Occurrence(
+            TriggerKind.CASE_RESOLVED,
+            event.party_id,
+            f"case-resolved:{event.case_id}:{uuid.uuid4().hex}",
+            {"case_id": event.case_id, "case_type": event.case_type},
+        )
     return None
 
 
@@ -78,4 +112,8 @@ EVENT_TYPES: tuple[type, ...] = (
     InteractionRecorded,
     OrderPlaced,
     TodoCompleted,
+    CaseOpened,
+    CaseSlaWarning,
+    CaseSlaBreached,
+    CaseResolved,
 )
