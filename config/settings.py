@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reservoir.consent",
     "reservoir.sales",
     "reservoir.support",
+    "reservoir.support.knowledge",
     "reservoir.realtime",
     "reservoir.automation",
     "reservoir.contact_center",
@@ -184,7 +185,7 @@ else:
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "analytics"],
     }
 }
 # A claimed task whose worker has not sent a heartbeat for this long is given back.
@@ -243,6 +244,29 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Reservoir <reservoir@localhost>")
 NINJA_PAGINATION_MAX_LIMIT = 200
+# Absolute links in e-mails (survey links, magic sign-in links) start with this.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Service mailbox: inbound mail arrives through `reservoir support-mail smtpd` (an SMTP
+# gateway your MX relays to) or is fetched from an IMAP mailbox every minute when
+# SUPPORT_IMAP_HOST is set; replies go out through EMAIL_* above with threading headers.
+SUPPORT_EMAIL_ADDRESS = os.environ.get("SUPPORT_EMAIL_ADDRESS", "support@reservoir.localhost")
+SUPPORT_EMAIL_NAME = os.environ.get("SUPPORT_EMAIL_NAME", "Reservoir Service")
+SUPPORT_SMTPD_HOST = os.environ.get("SUPPORT_SMTPD_HOST", "127.0.0.1")
+SUPPORT_SMTPD_PORT = int(os.environ.get("SUPPORT_SMTPD_PORT", "2525"))
+SUPPORT_IMAP_HOST = os.environ.get("SUPPORT_IMAP_HOST", "")
+SUPPORT_IMAP_PORT = int(os.environ.get("SUPPORT_IMAP_PORT", "993"))
+SUPPORT_IMAP_USER = os.environ.get("SUPPORT_IMAP_USER", "")
+SUPPORT_IMAP_PASSWORD = os.environ.get("SUPPORT_IMAP_PASSWORD", "")
+SUPPORT_IMAP_FOLDER = os.environ.get("SUPPORT_IMAP_FOLDER", "INBOX")
+SUPPORT_IMAP_SSL = env_bool("SUPPORT_IMAP_SSL", True)
+SUPPORT_MAX_UPLOAD_BYTES = int(os.environ.get("SUPPORT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+SUPPORT_RECOVERY_FOLLOW_UP_DAYS = int(os.environ.get("SUPPORT_RECOVERY_FOLLOW_UP_DAYS", "7"))
+
+# Analytics: the DuckDB warehouse file (rebuilt from the operational database).
+ANALYTICS_WAREHOUSE_PATH = os.environ.get(
+    "ANALYTICS_WAREHOUSE_PATH", str(DATA_DIR / "warehouse.duckdb")
+)
 
 LOGGING = {
     "version": 1,
