@@ -20,6 +20,7 @@ from reservoir.resolution.api import router as resolution_router
 from reservoir.sales.api import customer_router as customer_360_router
 from reservoir.sales.api import router as sales_router
 from reservoir.support.api import router as support_router
+from reservoir.support.knowledge.api import router as knowledge_router
 from reservoir.timeline.api import router as timeline_router
 from reservoir.todos.api import router as todos_router
 
@@ -47,6 +48,7 @@ api.add_router("/v1/", automation_router, tags=["automation"])
 api.add_router("/v1/", todos_router, tags=["tasks"])
 api.add_router("/v1/", calendars_router, tags=["calendars"])
 api.add_router("/v1/", support_router, tags=["service"])
+api.add_router("/v1/", knowledge_router, tags=["knowledge"])
 api.add_router("/v1/", contact_center_router, tags=["chat"])
 api.add_router("/v1/", portal_router, tags=["portal"])
 api.add_router("/v1/", analytics_router, tags=["analytics"])

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tasks/", include("reservoir.todos.urls")),
     path("calendars/", include("reservoir.calendars.urls")),
     path("service/", include("reservoir.support.urls")),
+    path("kb/", include("reservoir.support.knowledge.urls")),
     path("chat/", include("reservoir.contact_center.urls")),
     path("portal/", include("reservoir.portal.urls")),
     path("reports/", include("reservoir.analytics.urls")),

@@ -1,0 +1,1 @@
+"""Knowledge base: articles in Chinese and English, versions, search, suggestions, deflection."""
