@@ -7,3 +7,9 @@ class ConsentConfig(AppConfig):
     label = "consent"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Consent")
+
+    def ready(self) -> None:
+        from reservoir.consent import facts, receivers  # noqa: PLC0415
+
+        receivers.subscribe()
+        facts.register()

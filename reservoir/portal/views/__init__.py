@@ -1,0 +1,1 @@
+"""Portal pages: sign-in, cases, orders, help center, account, surveys."""
