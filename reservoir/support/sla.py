@@ -34,7 +34,9 @@ from reservoir.support.enums import (
 from reservoir.support.events import CaseSlaBreached, CaseSlaWarning
 from reservoir.support.models import Case, SlaEvent, SlaPolicy
 
-VALUE_TRAIT = "clv"
+# Analytics writes the modelled lifetime value as "clv.value"; a hand-set or imported "clv"
+# counts when no model has scored the customer.
+VALUE_TRAITS = ("clv.value", "clv")
 DEFAULT_WARN_MINUTES = 60
 
 # name, position, priority, type, min value, first, next, resolution (business hours), warn
@@ -73,9 +75,11 @@ def ensure_default_policies() -> list[SlaPolicy]:
 
 
 def customer_value(party_id: int) -> Decimal | None:
-    """The party's value (the "clv" trait), or None when unknown or not a number."""
-    raw = Trait.objects.filter(party_id=party_id, key=VALUE_TRAIT).values_list("value", flat=True)
-    value = next(iter(raw), None)
+    """The party's lifetime value (trait "clv.value", else "clv"), or None when unknown."""
+    found = dict(
+        Trait.objects.filter(party_id=party_id, key__in=VALUE_TRAITS).values_list("key", "value")
+    )
+    value = next((found[k] for k in VALUE_TRAITS if k in found), None)
     if value is None or isinstance(value, bool):
         return None
     try:

@@ -13,7 +13,7 @@ class SlaPolicy(models.Model):
     """Targets in business hours for the cases it matches (lowest `position` first wins).
 
     Blank `priority` / `case_type` and a null `min_customer_value` match any case; customer
-    value is the party's "clv" trait.
+    value is the party's lifetime value (trait "clv.value", else "clv").
     """
 
     name = models.CharField(_("name"), max_length=120, unique=True)

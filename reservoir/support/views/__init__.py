@@ -1,0 +1,1 @@
+"""The agent desk: inbox, case page, reports and service settings (mounted at /service/)."""

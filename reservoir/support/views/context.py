@@ -1,0 +1,72 @@
+"""The customer beside a case: identity, contact points, open cases, the recent timeline of
+every channel and the decision service's answer for the service channel.
+
+Kept in the desk (not in selectors) because it composes reads of four apps for one screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from reservoir.decisions.engine import Decision, decide
+from reservoir.decisions.facts import DecisionContext
+from reservoir.iam.models import User
+from reservoir.parties import selectors as party_selectors
+from reservoir.support import selectors
+from reservoir.support.models import Case
+from reservoir.timeline import selectors as timeline_selectors
+
+RECENT = 12
+CSAT_TRAITS = ("csat.last", "nps.last", "clv", "churn_risk", "rfm.segment")
+
+
+@dataclass
+class CustomerContext:
+    party: Any
+    contact_points: list[Any] = field(default_factory=list)
+    open_cases: list[Case] = field(default_factory=list)
+    timeline: list[Any] = field(default_factory=list)
+    channel_counts: dict[str, int] = field(default_factory=dict)
+    decision: Decision | None = None
+    traits: list[Any] = field(default_factory=list)
+    surveys: list[Any] = field(default_factory=list)
+
+
+def customer_context(*, actor: User, case: Case) -> CustomerContext:
+    """Everything the right-hand column shows (about 7 queries).
+
+    Side effects: one decision-log row (every asked decision is logged).
+    """
+    party = case.party
+    visible = party_selectors.for_user(actor).filter(pk=party.pk).exists()
+    ctx = CustomerContext(party=party)
+    ctx.open_cases = list(
+        selectors.open_cases_for_party(party.pk).exclude(pk=case.pk).select_related("assignee")[:10]
+    )
+    ctx.surveys = list(selectors.surveys_for_party(party.pk).select_related("case")[:5])
+    if not visible:
+        # Assigned to the agent although the customer is outside their scope: the case only.
+        return ctx
+    ctx.contact_points = list(party_selectors.list_contact_points(party))
+    ctx.timeline = list(
+        timeline_selectors.for_user(actor)
+        .filter(party_id=party.pk)
+        .select_related("staff")
+        .order_by("-occurred_at", "-pk")[:RECENT]
+    )
+    ctx.channel_counts = timeline_selectors.channel_counts(party_id=party.pk)
+    ctx.traits = [t for t in party_selectors.list_traits(party) if t.key in CSAT_TRAITS]
+    ctx.decision = decide(
+        party.pk,
+        DecisionContext(
+            channel="service",
+            at=timezone.now(),
+            staff_username=actor.username,
+            staff_role=actor.role,
+        ),
+        actor=actor,
+    )
+    return ctx
