@@ -267,6 +267,8 @@ SUPPORT_RECOVERY_FOLLOW_UP_DAYS = int(os.environ.get("SUPPORT_RECOVERY_FOLLOW_UP
 ANALYTICS_WAREHOUSE_PATH = os.environ.get(
     "ANALYTICS_WAREHOUSE_PATH", str(DATA_DIR / "warehouse.duckdb")
 )
+# The trait whose value is the customer dimension's segment (with its history).
+ANALYTICS_SEGMENT_TRAIT = os.environ.get("ANALYTICS_SEGMENT_TRAIT", "segment")
 
 LOGGING = {
     "version": 1,

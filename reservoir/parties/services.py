@@ -6,15 +6,18 @@ Every write is audited in the caller's transaction and publishes its event after
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
 from reservoir.core import events
+from reservoir.core.bulk import db_datetime, insert_rows
 from reservoir.core.errors import InvalidInput
 from reservoir.iam.models import User
 from reservoir.parties.enums import (
@@ -362,6 +365,103 @@ def set_trait(
         audit.record(by, "parties.trait.changed", party, {f"trait:{key}": [old, value]})
         events.publish(TraitChanged(party_id=party.pk, key=key))
     return trait
+
+
+TRAIT_BATCH = 900  # party ids per read: stays under SQLite's host-parameter limit
+
+
+def set_traits_bulk(
+    rows: Sequence[tuple[int, str, Any, str]],
+    *,
+    by: User | None,
+    source: str = TraitSource.COMPUTED,
+    computed_at: dt.datetime | None = None,
+    publish: bool = True,
+) -> int:
+    """Set many traits at once from (party id, key, value, model version) rows; return the
+    number of rows written.
+
+    A row whose value and model version equal the stored ones is skipped. The rest are
+    upserted in one statement per batch; a history row is appended for each changed value
+    (as `set_trait` does; a new model version with the same value refreshes the current row
+    only). Callers pass existing parties' ids.
+
+    Side effects, in one transaction: Trait upserts; TraitHistory inserts; one batch audit
+    entry; with `publish`, one TraitChanged per changed (party, key) after commit (callers
+    rescoring the whole base pass `publish=False`: hundreds of thousands of events would
+    flood automations and live pushes).
+    """
+    if source not in TraitSource.values:
+        raise InvalidInput(_("Unknown trait source."), field="source")
+    if any(not key or len(key) > 100 for _p, key, _v, _m in rows):
+        raise InvalidInput(_("A trait key is required (100 characters at most)."), field="key")
+    if not rows:
+        return 0
+    latest = {(party_id, key): (value, version) for party_id, key, value, version in rows}
+    stored = _stored_traits({p for p, _k in latest}, {k for _p, k in latest})
+    pending = [(p, k, v, m) for (p, k), (v, m) in latest.items() if stored.get((p, k)) != (v, m)]
+    if not pending:
+        return 0
+    changed = [(p, k) for p, k, v, _m in pending if (p, k) not in stored or stored[p, k][0] != v]
+    at = db_datetime(computed_at or timezone.now())
+    with transaction.atomic():
+        _upsert_traits([(p, k, _db_json(v), source, m, at) for p, k, v, m in pending])
+        changed_set = set(changed)
+        insert_rows(
+            TraitHistory,
+            ("party", "key", "value", "source", "model_version", "computed_at"),
+            [(p, k, _db_json(v), source, m, at) for p, k, v, m in pending if (p, k) in changed_set],
+        )
+        audit.record_batch(
+            by,
+            "parties.traits.set",
+            Trait,
+            {
+                "keys": sorted({k for _p, k, _v, _m in pending}),
+                "written": len(pending),
+                "changed": len(changed),
+            },
+        )
+        if publish:
+            for party_id, key in changed:
+                events.publish(TraitChanged(party_id=party_id, key=key))
+    return len(pending)
+
+
+def _stored_traits(party_ids: set[int], keys: set[str]) -> dict[tuple[int, str], tuple[Any, str]]:
+    """{(party id, key): (value, model version)} of the stored traits among `keys`."""
+    out: dict[tuple[int, str], tuple[Any, str]] = {}
+    ids = sorted(party_ids)
+    for start in range(0, len(ids), TRAIT_BATCH):
+        found = Trait.objects.filter(
+            party_id__in=ids[start : start + TRAIT_BATCH], key__in=sorted(keys)
+        ).values_list("party_id", "key", "value", "model_version")
+        for party_id, key, value, version in found:
+            out[party_id, key] = (value, version)
+    return out
+
+
+def _upsert_traits(rows: list[tuple[Any, ...]]) -> None:
+    """INSERT … ON CONFLICT (party, key) DO UPDATE for rows already in database form."""
+    names = ("party", "key", "value", "source", "model_version", "computed_at")
+    quote = connection.ops.quote_name
+    cols = [quote(str(getattr(Trait._meta.get_field(n), "column", n))) for n in names]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols[2:])
+    sql = (
+        f"INSERT INTO {quote(Trait._meta.db_table)} ({', '.join(cols)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT ({cols[0]}, {cols[1]}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _db_json(value: Any) -> Any:
+    """A JSON value in the form the database driver takes."""
+    if connection.vendor == "sqlite":
+        return json.dumps(value, ensure_ascii=False)
+    return Trait._meta.get_field("value").get_db_prep_value(value, connection)  # type: ignore[union-attr]
 
 
 def note_last_interaction(party_id: int, when: dt.datetime) -> None:

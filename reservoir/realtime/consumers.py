@@ -28,6 +28,9 @@ class PartyTimelineConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
+    async def traits_changed(self, message: dict[str, Any]) -> None:
+        await self.send_json({"type": "traits_changed", "key": message.get("key", "")})
+
     async def timeline_changed(self, message: dict[str, Any]) -> None:
         await self.send_json(
             {"type": "timeline_changed", "interaction_ids": message.get("interaction_ids", [])}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from reservoir.core import events
+from reservoir.parties.events import TraitChanged
 from reservoir.realtime import pusher
 from reservoir.realtime.groups import party_group
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
@@ -34,6 +35,13 @@ def on_interactions_ingested(event: InteractionsIngested) -> None:
     _send([(party_id, []) for party_id in event.party_ids[:1000]])
 
 
+def on_trait_changed(event: TraitChanged) -> None:
+    """A trait changed (e.g. analytics rescored the customer after an order): open 360 pages
+    refresh their scores."""
+    pusher.push([(party_group(event.party_id), {"type": "traits.changed", "key": event.key})])
+
+
 def connect() -> None:
+    events.subscribe(TraitChanged, on_trait_changed)
     events.subscribe(InteractionRecorded, on_interaction_recorded)
     events.subscribe(InteractionsIngested, on_interactions_ingested)

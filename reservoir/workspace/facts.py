@@ -102,8 +102,10 @@ def party_facts(party_id: int, _ctx: DecisionContext) -> dict[str, Any]:
         "customer.segment": _text(traits.get("segment")),
         "customer.value_tier": _text(traits.get("value_tier")),
         "customer.vip": traits.get("vip") is True,
-        "customer.churn_risk": _number(traits.get("churn_risk")),
-        "customer.clv": _number(traits.get("clv")),
+        # analytics writes "clv.churn_risk" and "clv.value"; "churn_risk" / "clv" set by hand
+        # or imported still count when no model has scored the customer
+        "customer.churn_risk": _number(traits.get("clv.churn_risk", traits.get("churn_risk"))),
+        "customer.clv": _number(traits.get("clv.value", traits.get("clv"))),
         "customer.propensities": (
             {str(k): _number(v) for k, v in props.items()} if isinstance(props, dict) else {}
         ),

@@ -3,6 +3,8 @@
  *  - Opens the WebSocket named by #timeline[data-ws-path]; on {"type": "timeline_changed"} it
  *    re-fetches the timeline partial with the current filters and highlights new items.
  *  - The "Log" form's response raises the same refresh (HX-Trigger: timeline:changed).
+ *  - On {"type": "traits_changed"} it raises traits:changed on the body (the scores card
+ *    re-fetches itself).
  *  - htmx swaps 422 answers too, so forms show their validation errors in place.
  */
 (function () {
@@ -55,6 +57,7 @@
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (message && message.type === "timeline_changed") refresh();
+      if (message && message.type === "traits_changed") htmx.trigger(document.body, "traits:changed");
     };
     socket.onclose = function (event) {
       if (live) live.hidden = true;
