@@ -20,6 +20,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 from config.http_bridge import WSGIBridge  # noqa: E402
+from reservoir.contact_center.routing import with_chat  # noqa: E402
 from reservoir.realtime.routing import websocket_urlpatterns  # noqa: E402
 
 http = WSGIBridge(get_wsgi_application(), threads=int(os.environ.get("HTTP_THREADS", "8")))
@@ -41,8 +42,8 @@ application = ProtocolTypeRouter(
     {
         "http": http,
         "lifespan": lifespan,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        "websocket": with_chat(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

@@ -12,8 +12,8 @@ which delivers to its members.
 Why not a library: channels-redis needs a Redis server and channels-postgres PostgreSQL; the
 embedded installation has neither, and the fan-out needs only the kernel. Limits: one machine
 (use Redis for more); group messages must be JSON (Reservoir's carry ids); a datagram to a
-sibling whose receive buffer is full is dropped and logged: a live view then catches up at
-its next change or on reload.
+sibling whose receive queue stays full for half a second is dropped and logged: a live view
+then catches up at its next change or on reload (the chat widget and console resync).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from channels.layers import InMemoryChannelLayer
 logger = logging.getLogger(__name__)
 
 MAX_DATAGRAM = 64 * 1024
+RETRY_SECONDS = 0.5
 
 
 class LocalBroadcastChannelLayer(InMemoryChannelLayer):  # type: ignore[misc]
@@ -58,7 +59,7 @@ class LocalBroadcastChannelLayer(InMemoryChannelLayer):  # type: ignore[misc]
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         await super().group_send(group, message)
-        self._broadcast(group, message)
+        await self._broadcast(group, message)
 
     async def flush(self) -> None:
         await super().flush()
@@ -66,7 +67,7 @@ class LocalBroadcastChannelLayer(InMemoryChannelLayer):  # type: ignore[misc]
 
     # ------------------------------------------------------------------ sending
 
-    def _broadcast(self, group: str, message: dict[str, Any]) -> None:
+    async def _broadcast(self, group: str, message: dict[str, Any]) -> None:
         try:
             data = json.dumps({"group": group, "message": message}).encode()
         except (TypeError, ValueError):
@@ -81,12 +82,25 @@ class LocalBroadcastChannelLayer(InMemoryChannelLayer):  # type: ignore[misc]
             return
         for path in siblings:
             try:
-                self._out.sendto(data, str(path))
+                await self._send_to(data, path)
             except (ConnectionRefusedError, FileNotFoundError):
                 with contextlib.suppress(OSError):
                     path.unlink()  # its process is gone
             except (BlockingIOError, OSError) as exc:
                 logger.warning("group message for %s not delivered to %s: %s", group, path, exc)
+
+    async def _send_to(self, data: bytes, path: Path) -> None:
+        """Send one datagram; while the sibling's queue is full (the kernel queues only a few
+        datagrams per socket), wait for it to drain, up to RETRY_SECONDS, so order holds."""
+        deadline = asyncio.get_running_loop().time() + RETRY_SECONDS
+        while True:
+            try:
+                self._out.sendto(data, str(path))
+                return
+            except BlockingIOError:
+                if asyncio.get_running_loop().time() >= deadline:
+                    raise
+                await asyncio.sleep(0.002)
 
     # ---------------------------------------------------------------- receiving
 
