@@ -144,6 +144,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     from reservoir.demo.loader import DemoRefused, demo_logins, demo_state, load_demo
+    from reservoir.demo.service import portal_login
 
     print(f"Data folder: {settings.DATA_DIR}")
     _manage("migrate", "--no-input", "-v", "0")
@@ -156,7 +157,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     me = [sys.executable, "-m", "reservoir.cli"]
     children = [
         subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)]),
-        subprocess.Popen([*me, "worker"]),
+        subprocess.Popen([*me, "worker", "--queue", "default"]),
+        # Long analytics work (warehouse refresh, model fits) has a worker of its own, so
+        # mail, matching and automations never wait behind it.
+        subprocess.Popen([*me, "worker", "--queue", "analytics"]),
         subprocess.Popen([*me, "scheduler"]),
     ]
     url = (
@@ -166,6 +170,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("Demo logins (password for all: reservoir-demo):")
     for username, _password, role in demo_logins():
         print(f"  {username:<10} {role}")
+    customer = portal_login()
+    if customer is not None:
+        print(f"Customer portal: {url}portal/  (sign in as {customer[0]} / {customer[1]})")
     print("Press Ctrl-C to stop.\n", flush=True)
     return _supervise(children)
 
@@ -184,7 +191,9 @@ def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
     for child in children:
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
+    # A task still running after the grace period is killed: the worker's orphan recovery
+    # re-runs it on the next start and its effect still happens once (core.tasks.once).
+    deadline = time.monotonic() + 8
     for child in children:
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from typing import Any, Protocol
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from reservoir.audit import services as audit
 from reservoir.audit.models import AuditEntry
 from reservoir.decisions import demo as decisions_demo
 from reservoir.decisions.models import DecisionLog, DecisionTable
+from reservoir.demo import service as service_demo
 from reservoir.demo.generator import generate
 from reservoir.demo.staff import USERNAMES, demo_logins
 from reservoir.demo.writer import Writer
@@ -99,6 +101,17 @@ def holds_only_demo() -> bool:
 
 def wipe_demo() -> None:
     """Delete the demo rows (children first). Call only when `holds_only_demo()`."""
+    for label in (
+        "contact_center",
+        "portal",
+        "consent",
+        "analytics",
+        "support",
+        "knowledge",
+        "calendars",
+    ):
+        for model in reversed(list(django_apps.get_app_config(label).get_models())):
+            model._default_manager.all().delete()
     for model in (Interaction, Conversation, OrderLine, Order, TraitHistory, Trait, Profile,
                   Relationship, PostalAddress, ContactPoint, PartyRole, Party, Product,
                   DecisionLog, DecisionTable, DuplicateScan, CompletenessRun):  # fmt: skip
@@ -168,7 +181,10 @@ def load_demo(
         order_ids = writer.orders(data, party_ids)
         writer.timeline(data, party_ids, order_ids)
         counts = _final_counts(writer.counts, data)
-        _derive(writer.users["admin"], stdout)
+        counts.update(_derive(writer.users["admin"], stdout, seed, today))
+        counts["interactions"] = Interaction.objects.count()  # cases add their messages
+        counts["conversations"] = Conversation.objects.count()
+        counts["orders"] = Order.objects.count()  # replacements sent for complaints
         watched = {name: model.objects.count() for name, model in WATCHED.items()}
         audit.record(None, MARKER, writer.users["admin"],
                      data={"seed": seed, "scale": scale, "today": today, "counts": watched,
@@ -183,11 +199,13 @@ def load_demo(
     return counts
 
 
-def _derive(admin: User, stdout: Output | None) -> None:
+def _derive(admin: User, stdout: Output | None, seed: int, today: dt.date) -> dict[str, int]:
     """Compute what the live system derives from the data: the match index, the duplicates
-    queue, completeness scores, and the contact rules with a day of decisions.
+    queue, completeness scores, the contact rules with a day of decisions, and the service
+    side (knowledge base, cases, a portal login).
 
     Side effects: audited writes of those apps (counted in the marker as part of the demo).
+    Returns the counts of articles and cases.
     """
     started = time.perf_counter()
     rebuild_match_index()
@@ -200,6 +218,14 @@ def _derive(admin: User, stdout: Output | None) -> None:
         f"  derived {scan.pairs} duplicate pairs, completeness, {decided} decisions "
         f"({time.perf_counter() - started:.1f} s)",
     )
+    started = time.perf_counter()
+    # The service history ends this morning of `today`, so a reload with the same day repeats it.
+    now = timezone.make_aware(dt.datetime.combine(today, dt.time(8, 0)))
+    counts = service_demo.load(seed, now, lambda line: _say(stdout, line))
+    _say(
+        stdout, f"  service desk, knowledge base and portal ({time.perf_counter() - started:.1f} s)"
+    )
+    return {k: counts[k] for k in ("articles", "cases")}
 
 
 def _final_counts(written: dict[str, int], data: Any) -> dict[str, int]:

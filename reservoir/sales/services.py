@@ -75,8 +75,11 @@ def place_order(
     status: str = OrderStatus.PLACED,
     source: str = "",
     external_id: str = "",
+    number: str = "",
 ) -> Order:
     """Place an order for `party` with (product, quantity) lines at list price.
+
+    `number` is generated ("SO-2612-7QX3PA") unless given (imports keep their own).
 
     Idempotent on (source, external_id): a repeat returns the stored order.
 
@@ -95,7 +98,8 @@ def place_order(
     when = ordered_at or timezone.now()
     order = Order.objects.create(
         party=party,
-        number=f"SO-{when:%y%m}-{get_random_string(6, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ')}",
+        number=number[:40]
+        or f"SO-{when:%y%m}-{get_random_string(6, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ')}",
         ordered_at=when,
         status=status,
         channel=channel,

@@ -190,6 +190,7 @@ def _recover(rng: random.Random, case: Case, agent: User, *, opened: dt.datetime
         sales_services.place_order(
             case.party, by=None, lines=[(rng.choice(products), 1)], ordered_at=when,
             source="demo.support", external_id=f"repeat:{case.pk}",
+            number=f"SO-{when:%y%m}-R{rng.randrange(10**5):05d}",
         )  # fmt: skip
 
 
@@ -251,10 +252,14 @@ def _play(
             services.answer_survey(survey.token, score, at=min(now, done + dt.timedelta(hours=3)))
         if rng.random() < 0.3:
             nps = services.send_survey(case, "nps", at=done)
-            services.answer_survey(nps.token, rng.choice([10, 9, 9, 8, 7, 6, 3]))
+            services.answer_survey(
+                nps.token,
+                rng.choice([10, 9, 9, 8, 7, 6, 3]),
+                at=min(now, done + dt.timedelta(hours=4)),
+            )
         if elapsed > 72 and rng.random() < 0.5:
             services.change_status(
                 case, CaseStatus.CLOSED, by=agent, at=min(now, done + dt.timedelta(days=2))
             )
     elif roll < 0.85:
-        services.change_status(case, CaseStatus.PENDING_CUSTOMER, by=agent)
+        services.change_status(case, CaseStatus.PENDING_CUSTOMER, by=agent, at=now)

@@ -146,7 +146,11 @@ def test_spec_and_docs_are_served_without_auth(client):
     paths = spec.json()["paths"]
     assert (spec.status_code, docs.status_code) == (200, 200)
     assert "/api/v1/parties/{party_id}/360" in paths
-    assert set(spec.json()["components"]["securitySchemes"]) == {"BearerTokenAuth", "SessionAuth"}
+    assert set(spec.json()["components"]["securitySchemes"]) == {
+        "BearerTokenAuth",
+        "SessionAuth",
+        "CustomerSessionAuth",  # the customer portal's own API
+    }
     assert all(op.get("security") for ops in paths.values() for op in ops.values())
 
 

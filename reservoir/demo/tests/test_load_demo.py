@@ -1,5 +1,6 @@
 import datetime as dt
 import hashlib
+import re
 
 import pytest
 from django.contrib.auth import authenticate
@@ -31,7 +32,8 @@ def loaded(db, fast_hasher):
 
 
 def _db_digest() -> str:
-    """Digest the loaded rows by their natural values (primary keys differ between loads)."""
+    """Digest the loaded rows by their natural values (primary keys differ between loads, and
+    so do the case numbers made from them)."""
     sha = hashlib.sha256()
     for row in Party.objects.order_by("id").values_list(
         "display_name",
@@ -47,7 +49,7 @@ def _db_digest() -> str:
     for row in Interaction.objects.order_by("id").values_list(
         "party__display_name", "channel", "kind", "occurred_at", "subject", "cost", "link_label"
     ):
-        sha.update(repr(row).encode())
+        sha.update(re.sub(r"C-\d+", "C-#", repr(row)).encode())
     return sha.hexdigest()
 
 
