@@ -3,10 +3,15 @@
 Each reply's Message-ID is derived from the message (an HMAC of its id under SECRET_KEY), so
 a retried send carries the same id — mail clients and servers drop the duplicate — and
 nobody can forge an id that threads into someone else's case.
+
+Replies and invitations older than SUPPORT_MAIL_MAX_AGE_HOURS (72) are not sent: they were
+recorded after the fact (an import, a backfill, the demo's history), and a customer should
+not receive a days-old answer out of the blue.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from email.utils import formataddr
@@ -14,13 +19,18 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reservoir.support.enums import MessageAuthor, MessageVisibility
 from reservoir.support.models import CaseMessage, Survey
 
 _MAX_REFERENCES = 20
+
+
+def _stale(at: object) -> bool:
+    hours = getattr(settings, "SUPPORT_MAIL_MAX_AGE_HOURS", 72)
+    return isinstance(at, dt.datetime) and at < timezone.now() - dt.timedelta(hours=hours)
 
 
 def support_domain() -> str:
@@ -64,6 +74,7 @@ def send_reply(message_pk: int) -> bool:
         or message.visibility != MessageVisibility.PUBLIC
         or message.author_kind not in (MessageAuthor.AGENT, MessageAuthor.BOT)
         or message.message_id
+        or _stale(message.created_at)
     ):
         return False
     parent = _parent(message)
@@ -111,7 +122,7 @@ def survey_link(survey: Survey) -> str:
 def send_survey(survey_pk: int, *, address: str, language: str = "") -> bool:
     """E-mail a survey invitation with its link; True when sent. Side effect: one SMTP send."""
     survey = Survey.objects.select_related("case").filter(pk=survey_pk).first()
-    if survey is None or survey.answered_at is not None or not address:
+    if survey is None or survey.answered_at is not None or not address or _stale(survey.sent_at):
         return False
     with translation.override(language or settings.LANGUAGE_CODE):
         question = (

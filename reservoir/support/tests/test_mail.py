@@ -362,3 +362,24 @@ def test_no_survey_email_when_the_customer_withdrew_surveys_by_email(mailbox):
     _run_mail_tasks()
 
     assert mailbox.messages == []
+
+
+def test_a_reply_recorded_days_ago_is_not_emailed(inbox, mailbox):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _send(inbox, _mail("Old", "Old question", msg_id="old@customer.example"))
+    case = Case.objects.get()
+
+    services.add_message(
+        case,
+        body="Late answer",
+        by=AgentFactory(),
+        author_kind=MessageAuthor.AGENT,
+        channel=CaseChannel.EMAIL,
+        at=timezone.now() - dt.timedelta(days=4),
+    )
+    _run_mail_tasks()
+
+    assert mailbox.messages == []
