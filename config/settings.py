@@ -269,7 +269,7 @@ ANALYTICS_WAREHOUSE_PATH = os.environ.get(
     "ANALYTICS_WAREHOUSE_PATH", str(DATA_DIR / "warehouse.duckdb")
 )
 # The trait whose value is the customer dimension's segment (with its history).
-ANALYTICS_SEGMENT_TRAIT = os.environ.get("ANALYTICS_SEGMENT_TRAIT", "segment")
+ANALYTICS_SEGMENT_TRAIT = os.environ.get("ANALYTICS_SEGMENT_TRAIT", "rfm.segment")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from reservoir.analytics.warehouse import store
+from reservoir.analytics.warehouse.build import segment_trait_key
 from reservoir.iam.enums import Role
 from reservoir.iam.models import Team, User
 from reservoir.iam.tests.factories import TeamFactory, UserFactory
@@ -87,7 +88,7 @@ def build_world() -> World:
     }
     parties.add_address(w.customers["alice"], by=admin, region="广东", city="深圳", is_primary=True)
     parties.add_address(w.customers["bob"], by=admin, region="上海", city="上海")
-    parties.set_trait(w.customers["alice"], key="segment", value="champions", by=admin)
+    parties.set_trait(w.customers["alice"], key=segment_trait_key(), value="champions", by=admin)
     w.products = {
         "phones": sales.create_product(
             by=admin,

@@ -51,7 +51,7 @@ NOT_COUNTED = ("cancelled", "returned")
 
 
 def segment_trait_key() -> str:
-    return str(getattr(settings, "ANALYTICS_SEGMENT_TRAIT", "segment"))
+    return str(getattr(settings, "ANALYTICS_SEGMENT_TRAIT", "rfm.segment"))
 
 
 @dataclass
