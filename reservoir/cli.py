@@ -7,6 +7,7 @@ data once, and runs server, worker and scheduler together until Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -156,12 +157,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print(f"Demo data not loaded: {exc}")
     me = [sys.executable, "-m", "reservoir.cli"]
     children = [
-        subprocess.Popen([*me, "serve", "--host", args.host, "--port", str(args.port)]),
-        subprocess.Popen([*me, "worker", "--queue", "default"]),
+        _child([*me, "serve", "--host", args.host, "--port", str(args.port)]),
+        _child([*me, "worker", "--queue", "default"]),
         # Long analytics work (warehouse refresh, model fits) has a worker of its own, so
         # mail, matching and automations never wait behind it.
-        subprocess.Popen([*me, "worker", "--queue", "analytics"]),
-        subprocess.Popen([*me, "scheduler"]),
+        _child([*me, "worker", "--queue", "analytics"]),
+        _child([*me, "scheduler"]),
     ]
     url = (
         f"http://{'localhost' if args.host in ('127.0.0.1', '0.0.0.0') else args.host}:{args.port}/"  # noqa: S104
@@ -175,6 +176,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Customer portal: {url}portal/  (sign in as {customer[0]} / {customer[1]})")
     print("Press Ctrl-C to stop.\n", flush=True)
     return _supervise(children)
+
+
+def _child(argv: list[str]) -> subprocess.Popen[bytes]:
+    """Start a child in its own process group, so stopping it also stops what it started
+    (the web server's worker processes) and Ctrl-C reaches it only through the supervisor."""
+    return subprocess.Popen(argv, start_new_session=True)
 
 
 def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
@@ -198,7 +205,12 @@ def _supervise(children: list[subprocess.Popen[bytes]]) -> int:
         try:
             child.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+    for child in children:  # whatever a child left behind (e.g. server workers) goes too
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
     print("Reservoir stopped.")
     return 0 if stopping else 1
 

@@ -12,8 +12,6 @@
 (function () {
   "use strict";
 
-  const live = new Set();
-
   function css(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
     return value || fallback;
@@ -34,8 +32,19 @@
       warningBg: css("--c-warning-bd", "#fedf89"),
       danger: "#f04438",
       dangerBg: css("--c-danger-bd", "#fecdd6"),
+      muted: css("--c-n300", "#c4c9d4"),
       surface: css("--bg-surface", "#ffffff"),
       font: css("--font", "system-ui, sans-serif"),
+      palette: [
+        css("--c-brand", "#3b5bdb"),
+        "#12b76a",
+        "#f79009",
+        "#7a5af8",
+        "#ee46bc",
+        "#06aed4",
+        "#f04438",
+        "#667085",
+      ],
     };
   }
 
@@ -212,55 +221,79 @@
     if (url) window.location.assign(url);
   }
 
-  function create(el) {
-    const source = document.getElementById(el.dataset.chart);
-    if (!source || !window.echarts) return;
-    const spec = JSON.parse(source.textContent);
-    const build = BUILDERS[spec.type];
-    if (!build) return;
-    el.style.height = heightOf(el) + "px";
-    const narrow = el.clientWidth < 560;
-    const chart = window.echarts.init(el, null, { renderer: "svg" });
-    const option = build(spec, theme(), narrow);
-    option.textStyle = { fontFamily: theme().font };
-    option.animationDuration = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 400;
-    chart.setOption(option);
-    chart.on("click", (params) => onClick(spec, params));
-    el.dataset.chartReady = "1";
-    el._chart = { chart: chart, narrow: narrow, spec: spec, build: build };
-    live.add(el);
-  }
+  /*
+   * attach({attribute, builders, onClick, height, duration}) mounts every element carrying
+   * data-<attribute> (camelCase, e.g. "reportChart" for data-report-chart): builds its chart
+   * from the JSON spec the attribute names, follows the container's size, rebuilds when it
+   * crosses the narrow breakpoint, disposes charts whose element left the page, and does so
+   * again after htmx swaps. Other chart sets (the analytics reports) attach their builders.
+   */
+  function attach(options) {
+    const live = new Set();
+    const selector = "[data-" + options.attribute.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase()) + "]";
 
-  function init(root) {
-    (root || document).querySelectorAll("[data-chart]:not([data-chart-ready])").forEach(create);
-  }
+    function create(el) {
+      const source = document.getElementById(el.dataset[options.attribute]);
+      if (!source || !window.echarts) return;
+      const spec = JSON.parse(source.textContent);
+      const build = options.builders[spec.type];
+      if (!build) return;
+      el.style.height = options.height(el) + "px";
+      const narrow = el.clientWidth < 560;
+      const chart = window.echarts.init(el, null, { renderer: "svg" });
+      const t = theme();
+      const option = build(spec, t, narrow);
+      option.textStyle = { fontFamily: t.font };
+      option.animationDuration = window.matchMedia("(prefers-reduced-motion: reduce)").matches
+        ? 0
+        : options.duration;
+      chart.setOption(option);
+      chart.on("click", (params) => options.onClick(spec, params));
+      el.dataset.chartReady = "1";
+      el._chart = { chart: chart, narrow: narrow, spec: spec, build: build };
+      live.add(el);
+    }
 
-  let pending = 0;
-  function resizeAll() {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => {
-      live.forEach((el) => {
-        if (!el.isConnected) {
-          el._chart.chart.dispose();
-          live.delete(el);
-          return;
-        }
-        const narrow = el.clientWidth < 560;
-        if (narrow !== el._chart.narrow) {
-          el._chart.narrow = narrow;
-          el._chart.chart.setOption(el._chart.build(el._chart.spec, theme(), narrow), true);
-        }
-        el._chart.chart.resize();
+    function init(root) {
+      (root || document).querySelectorAll(selector + ":not([data-chart-ready])").forEach(create);
+    }
+
+    let pending = 0;
+    function resizeAll() {
+      cancelAnimationFrame(pending);
+      pending = requestAnimationFrame(() => {
+        live.forEach((el) => {
+          if (!el.isConnected) {
+            el._chart.chart.dispose();
+            live.delete(el);
+            return;
+          }
+          const narrow = el.clientWidth < 560;
+          if (narrow !== el._chart.narrow) {
+            el._chart.narrow = narrow;
+            el._chart.chart.setOption(el._chart.build(el._chart.spec, theme(), narrow), true);
+          }
+          el._chart.chart.resize();
+        });
       });
+    }
+
+    window.addEventListener("resize", resizeAll);
+    document.addEventListener("DOMContentLoaded", () => init(document));
+    document.addEventListener("htmx:afterSettle", () => {
+      resizeAll();
+      init(document);
     });
+    if (document.readyState !== "loading") init(document);
+    return { init: init, resize: resizeAll };
   }
 
-  window.addEventListener("resize", resizeAll);
-  document.addEventListener("DOMContentLoaded", () => init(document));
-  document.addEventListener("htmx:afterSettle", () => {
-    resizeAll();
-    init(document);
+  const own = attach({
+    attribute: "chart",
+    builders: BUILDERS,
+    onClick: onClick,
+    height: heightOf,
+    duration: 400,
   });
-  if (document.readyState !== "loading") init(document);
-  window.ReservoirCharts = { init: init, resize: resizeAll };
+  window.ReservoirCharts = { init: own.init, resize: own.resize, attach: attach, theme: theme };
 })();

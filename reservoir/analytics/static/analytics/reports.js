@@ -3,45 +3,16 @@
  *
  *   <div data-report-chart="chart-id" data-height="320"></div>  {{ spec|json_script:"chart-id" }}
  *
- * Written beside static/js/charts.js (same look, same CSS variables) because the reports need
- * shapes it does not draw: several series, stacked bars, a second axis (revenue and revenue
- * per customer; the Pareto's cumulative share) and a heat map on any scale. The JSON spec
+ * Builders for shapes static/js/charts.js does not draw — several series, stacked bars, a
+ * second axis (revenue and revenue per customer; the Pareto's cumulative share) and a heat
+ * map on any scale — attached to its chart lifecycle and theme (load charts.js first). The JSON spec
  * carries data only (see reservoir/analytics/views/charts.py); a point with a link
  * navigates there when clicked, through htmx when the page is boosted.
  */
 (function () {
   "use strict";
 
-  const live = new Set();
-
-  function css(name, fallback) {
-    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  function theme() {
-    return {
-      brand: css("--c-brand", "#3b5bdb"),
-      text: css("--text", "#151a26"),
-      text2: css("--text-2", "#475467"),
-      text3: css("--text-3", "#7a8294"),
-      border: css("--border", "#e6e8ee"),
-      grid: css("--c-n100", "#f2f4f7"),
-      muted: css("--c-n300", "#c4c9d4"),
-      surface: css("--bg-surface", "#ffffff"),
-      font: css("--font", "system-ui, sans-serif"),
-      palette: [
-        css("--c-brand", "#3b5bdb"),
-        "#12b76a",
-        "#f79009",
-        "#7a5af8",
-        "#ee46bc",
-        "#06aed4",
-        "#f04438",
-        "#667085",
-      ],
-    };
-  }
+  const theme = window.ReservoirCharts.theme;
 
   const lang = document.documentElement.lang || "en";
   const formats = {
@@ -238,55 +209,11 @@
     else go(links[params.dataIndex]);
   }
 
-  function create(el) {
-    const source = document.getElementById(el.dataset.reportChart);
-    if (!source || !window.echarts) return;
-    const spec = JSON.parse(source.textContent);
-    const build = BUILDERS[spec.type];
-    if (!build) return;
-    el.style.height = parseFloat(el.dataset.height || "300") + "px";
-    const narrow = el.clientWidth < 560;
-    const chart = window.echarts.init(el, null, { renderer: "svg" });
-    const t = theme();
-    const option = build(spec, t, narrow);
-    option.textStyle = { fontFamily: t.font };
-    option.animationDuration = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? 0 : 300;
-    chart.setOption(option);
-    chart.on("click", (params) => onClick(spec, params));
-    el.dataset.chartReady = "1";
-    el._chart = { chart: chart, narrow: narrow, spec: spec, build: build };
-    live.add(el);
-  }
-
-  function init(root) {
-    (root || document).querySelectorAll("[data-report-chart]:not([data-chart-ready])").forEach(create);
-  }
-
-  let pending = 0;
-  function resizeAll() {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => {
-      live.forEach((el) => {
-        if (!el.isConnected) {
-          el._chart.chart.dispose();
-          live.delete(el);
-          return;
-        }
-        const narrow = el.clientWidth < 560;
-        if (narrow !== el._chart.narrow) {
-          el._chart.narrow = narrow;
-          el._chart.chart.setOption(el._chart.build(el._chart.spec, theme(), narrow), true);
-        }
-        el._chart.chart.resize();
-      });
-    });
-  }
-
-  window.addEventListener("resize", resizeAll);
-  document.addEventListener("DOMContentLoaded", () => init(document));
-  document.addEventListener("htmx:afterSettle", () => {
-    resizeAll();
-    init(document);
+  window.ReservoirCharts.attach({
+    attribute: "reportChart",
+    builders: BUILDERS,
+    onClick: onClick,
+    height: (el) => parseFloat(el.dataset.height || "300"),
+    duration: 300,
   });
-  if (document.readyState !== "loading") init(document);
 })();
