@@ -8,6 +8,7 @@ COPY, other databases one `executemany`. No primary keys come back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -51,3 +52,17 @@ def insert_rows(model: Any, fields: Sequence[str], rows: Sequence[Sequence[Any]]
         for start in range(0, len(rows), 10_000):
             cursor.executemany(sql, rows[start : start + 10_000])
     return len(rows)
+
+
+def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """Return an SQL condition `column IN values` and its one parameter.
+
+    One parameter whatever the list's length: PostgreSQL takes an array (`= ANY`), SQLite a
+    JSON array read by `json_each`. Long lists then need no chunking under SQLite's
+    parameter cap, and the statement text does not change with the length, which spares
+    compiling one per batch (the ORM's IN lists cost more to build than to run here).
+    `column` is SQL, already quoted; values are ints or strings.
+    """
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608

@@ -16,13 +16,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
 from reservoir.core import events
-from reservoir.core.bulk import db_datetime, db_decimal, insert_rows
+from reservoir.core.bulk import db_datetime, db_decimal, in_list, insert_rows
 from reservoir.core.errors import InvalidInput
 from reservoir.core.html import clean_html
 from reservoir.iam.models import User
@@ -45,15 +44,6 @@ _CHANNELS = frozenset(Channel.values)
 _DIRECTIONS = frozenset(Direction.values)
 _KINDS = frozenset(Kind.values)
 _MAX_PK = 2**63 - 1
-
-
-def _by_external_id() -> QuerySet[Interaction]:
-    """Interactions that carry an external id.
-
-    States the unique index's own condition, so SQLite and PostgreSQL (for long IN lists)
-    can prove the partial index applies instead of scanning the table.
-    """
-    return Interaction.objects.exclude(external_id="")
 
 
 @dataclass
@@ -319,18 +309,7 @@ def ingest_batch(items: list[InteractionInput], *, by: User | None) -> int:
         return 0
     for item in items:
         _validate(item)
-    keyed = [i for i in items if i.external_id]
-    seen: set[tuple[str, str]] = set()
-    if keyed:
-        for source in {i.source for i in keyed}:
-            ids = [i.external_id for i in keyed if i.source == source]
-            for chunk in _chunks(ids, 900):
-                seen.update(
-                    (source, x)
-                    for x in _by_external_id()
-                    .filter(source=source, external_id__in=chunk)
-                    .values_list("external_id", flat=True)
-                )
+    seen = _stored_keys(items)
     fresh: list[InteractionInput] = []
     for item in items:
         key = (item.source, item.external_id)
@@ -382,6 +361,30 @@ def _check_references(items: list[InteractionInput]) -> None:
             )
 
 
+def _stored_keys(items: list[InteractionInput]) -> set[tuple[str, str]]:
+    """Return the (source, external_id) pairs among `items` that are already stored."""
+    by_source: dict[str, list[str]] = {}
+    for item in items:
+        if item.external_id:
+            by_source.setdefault(item.source, []).append(item.external_id)
+    seen: set[tuple[str, str]] = set()
+    with connection.cursor() as cursor:
+        for source, ids in by_source.items():
+            condition, params = in_list(_q("external_id"), ids)
+            cursor.execute(f"{_STORED_SQL()} AND {condition}", [source, *params])
+            seen.update((source, x) for (x,) in cursor.fetchall())
+    return seen
+
+
+@functools.cache
+def _STORED_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    return (
+        f"SELECT {_q('external_id')} FROM {_q(Interaction._meta.db_table)} "  # noqa: S608
+        # The unique index's condition, written as Django writes it, so both databases use it.
+        f"WHERE NOT ({_q('external_id')} = '') AND {_q('source')} = %s"
+    )
+
+
 def _bump_last_interaction(latest: dict[int, dt.datetime]) -> None:
     """Move each party's last contact time forward, never back, in one UPDATE per time.
 
@@ -390,11 +393,24 @@ def _bump_last_interaction(latest: dict[int, dt.datetime]) -> None:
     by_time: dict[dt.datetime, list[int]] = {}
     for pid, when in latest.items():
         by_time.setdefault(when, []).append(pid)
-    for when, pids in by_time.items():
-        for chunk in _chunks(pids, 900):
-            Party.objects.filter(pk__in=chunk).filter(
-                Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=when)
-            ).update(last_interaction_at=when)
+    with connection.cursor() as cursor:
+        for when, pids in by_time.items():
+            condition, params = in_list(_q("id"), pids)
+            stamp = db_datetime(when)
+            cursor.execute(f"{_BUMP_MANY_SQL()} AND {condition}", [stamp, stamp, *params])
+
+
+@functools.cache
+def _BUMP_MANY_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
+    last = _q("last_interaction_at")
+    return (
+        f"UPDATE {_q(Party._meta.db_table)} SET {last} = %s "  # noqa: S608
+        f"WHERE ({last} IS NULL OR {last} < %s)"
+    )
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
 
 
 def _chunks(values: list[Any], size: int) -> list[list[Any]]:

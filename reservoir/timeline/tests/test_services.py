@@ -222,3 +222,42 @@ def test_nothing_is_written_when_party_id_is_out_of_range(party_id):
 
     assert exc.value.field == "party_id"
     assert Interaction.objects.count() == 0
+
+
+def test_batch_matches_and_dedupes_beyond_a_thousand_values_when_ids_carry_quotes():
+    known = PartyFactory()
+    ContactPoint.objects.create(party=known, kind="email", value="known@example.com")
+    items = [
+        InteractionInput(
+            channel="email",
+            direction="inbound",
+            contact_value=f"client{n}@example.com" if n else "Known@Example.COM",
+            source="o'mail" if n % 2 else 'mail "x"',
+            external_id=f"id-'{n}\"",
+        )
+        for n in range(1_500)
+    ]
+
+    first = ingest_batch(items, by=None)
+    second = ingest_batch(items, by=None)
+
+    assert (first, second) == (1_500, 0)
+    assert Interaction.objects.filter(party=known).count() == 1
+    assert Party.objects.count() == 1_500  # the known party and 1,499 provisional ones
+
+
+def test_batch_moves_last_contact_time_only_forward_when_times_are_out_of_order():
+    moved, kept = PartyFactory(), PartyFactory()
+    early, middle, late = (dt.datetime(2026, 3, d, 12, 0, tzinfo=dt.UTC) for d in (1, 2, 3))
+    Party.objects.filter(pk=kept.pk).update(last_interaction_at=late)
+
+    ingest_batch(
+        [
+            InteractionInput(channel="sms", direction="inbound", party_id=p.pk, occurred_at=t)
+            for p, t in ((moved, middle), (moved, early), (kept, middle))
+        ],
+        by=None,
+    )
+
+    assert Party.objects.get(pk=moved.pk).last_interaction_at == middle
+    assert Party.objects.get(pk=kept.pk).last_interaction_at == late
