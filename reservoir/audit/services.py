@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections, models, router
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.utils import timezone
 
 from reservoir.audit.models import AuditEntry
+from reservoir.core.bulk import insert_instance
 
 
 def _plain(value: Any) -> Any:
@@ -47,9 +47,8 @@ def record(
     """Append an audit entry for `action` on `obj` by `actor` (a user or None for the system).
 
     Side effects: one INSERT into the audit log, inside the caller's transaction.
-    Every write records an entry, so the INSERT is written once per database (not compiled by
-    the ORM each call); values still go through each field's own conversion. The log is
-    append-only and nothing listens to its save signals, so skipping `save()` changes nothing.
+    Every write records an entry, so the INSERT is compiled once (`core.bulk.insert_instance`);
+    the log is append-only and nothing listens to its save signals.
     """
     meta = obj._meta
     entry = AuditEntry(
@@ -63,35 +62,8 @@ def record(
         data={k: _plain(v) for k, v in (data or {}).items()},
         created_at=timezone.now(),
     )
-    using = router.db_for_write(AuditEntry) or DEFAULT_DB_ALIAS
-    connection = connections[using]
-    sql, returning = _insert_sql(using)
-    params = [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in _FIELDS()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        entry.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
-    entry._state.adding = False
-    entry._state.db = using
+    insert_instance(entry, using=router.db_for_write(AuditEntry) or DEFAULT_DB_ALIAS)
     return entry
-
-
-@functools.cache
-def _FIELDS() -> tuple[models.Field[Any, Any], ...]:  # noqa: N802 - computed once models load
-    return tuple(f for f in AuditEntry._meta.concrete_fields if not f.primary_key)
-
-
-@functools.cache
-def _insert_sql(using: str) -> tuple[str, bool]:
-    """Return the INSERT for one audit entry on database `using`, and whether it returns the id."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.attname) for f in _FIELDS())
-    marks = ", ".join(["%s"] * len(_FIELDS()))
-    sql = f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
-    returning = connection.features.can_return_columns_from_insert
-    if returning:
-        sql += f" RETURNING {quote('id')}"
-    return sql, returning
 
 
 def record_many(actor: Any, action: str, objs: Iterable[models.Model]) -> int:

@@ -21,17 +21,15 @@ from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
 from reservoir.core import events
-from reservoir.core.bulk import db_datetime, db_decimal, in_list, insert_rows
+from reservoir.core.bulk import db_datetime, db_decimal, in_list, insert_instance, insert_rows
 from reservoir.core.errors import InvalidInput
 from reservoir.core.html import clean_html
 from reservoir.iam.models import User
 from reservoir.parties import selectors as party_selectors
-from reservoir.parties import services as party_services
 from reservoir.parties.enums import PartyKind, PartyStatus
 from reservoir.parties.models import ContactPoint, Party
-from reservoir.parties.normalize import normalize
-from reservoir.timeline import contacts
-from reservoir.timeline.enums import CHANNEL_IDENTITY, Channel, Direction, Kind
+from reservoir.timeline import contacts, identity
+from reservoir.timeline.enums import Channel, Direction, Kind
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 from reservoir.timeline.models import Conversation, Interaction
 
@@ -43,7 +41,6 @@ _BATCH_FIELDS = (
 _CHANNELS = frozenset(Channel.values)
 _DIRECTIONS = frozenset(Direction.values)
 _KINDS = frozenset(Kind.values)
-_MAX_PK = 2**63 - 1
 
 
 @dataclass
@@ -109,63 +106,13 @@ def _cost(value: Any) -> Decimal | None:
     return cost
 
 
-def _contact_kind(item: InteractionInput) -> str:
-    return item.contact_kind or CHANNEL_IDENTITY.get(item.channel, "")
-
-
 def resolve_party_id(item: InteractionInput, *, by: User | None) -> int:
     """Return the id of the party an interaction belongs to; create a provisional one if none.
 
-    A party id of a merged party lands on the party that absorbed it. Only ids are read
-    (hand-written SQL, like `_existing`): recording needs no more of the party.
+    A party id of a merged party lands on the party that absorbed it.
     Side effects: may create a provisional party with the contact point (audited).
     """
-    if item.party_id is not None:
-        row = None
-        if 0 < item.party_id <= _MAX_PK:  # the driver refuses integers beyond 64 bits
-            with connection.cursor() as cursor:
-                cursor.execute(_PARTY_STATUS_SQL(), [item.party_id])
-                row = cursor.fetchone()
-        if row is None:
-            raise InvalidInput(
-                _("No customer with id %(id)s.") % {"id": item.party_id}, field="party_id"
-            )
-        if row[0] == PartyStatus.MERGED:
-            return party_selectors.survivor_id_of(item.party_id)
-        return item.party_id
-    kind = _contact_kind(item)
-    if not item.contact_value or not kind:
-        raise InvalidInput(
-            _("Give a party id or a contact point (kind and value)."), field="contact"
-        )
-    value = normalize(kind, item.contact_value)
-    party = party_selectors.identify(kind, value)
-    if party is not None:
-        return party.pk
-    return party_services.create_party(
-        by=by,
-        kind=PartyKind.PERSON,
-        display_name=item.contact_name.strip() or value,
-        status=PartyStatus.PROVISIONAL,
-        contact_points=[(kind, value)],
-        source=item.channel,
-    ).pk
-
-
-@functools.cache
-def _PARTY_STATUS_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
-    quote = connection.ops.quote_name
-    return f"SELECT {quote('status')} FROM {quote(Party._meta.db_table)} WHERE {quote('id')} = %s"  # noqa: S608
-
-
-@functools.cache
-def _BUMP_SQL() -> str:  # noqa: N802 - a constant computed once the models are loaded
-    quote = connection.ops.quote_name
-    last = quote("last_interaction_at")
-    return (
-        f"UPDATE {quote(Party._meta.db_table)} SET {last} = %s "  # noqa: S608
-        f"WHERE {quote('id')} = %s AND ({last} IS NULL OR {last} < %s)"
-    )
+    return identity.resolve_party_id(item, by=by)
 
 
 def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Interaction, bool]:
@@ -174,16 +121,46 @@ def record_interaction(item: InteractionInput, *, by: User | None) -> tuple[Inte
     Idempotent on (source, external_id): a repeat returns the stored row unchanged.
     Side effects: may create a provisional party; updates the party's last contact time and
     the conversation; audit entry; InteractionRecorded after commit. All writes happen in one
-    transaction (a savepoint inside the caller's); the repeat check runs before it, so on
-    SQLite the write lock is held only while writing.
+    transaction (a savepoint inside the caller's). The repeat check, identifying the party,
+    the reference checks and cleaning the body run before it, so on SQLite the write lock is
+    held only while writing (it admits one writer at a time, so that is what bounds the rate).
     """
     _validate(item)
     existing = _existing(item)
     if existing is not None:
         return existing, False
+    found = identity.find_party(item)
+    if item.staff_id is not None and not User.objects.filter(pk=item.staff_id).exists():
+        raise InvalidInput(
+            _("No staff member with id %(id)s.") % {"id": item.staff_id}, field="staff_id"
+        )
+    interaction = Interaction(
+        channel=item.channel,
+        direction=item.direction,
+        kind=item.kind,
+        occurred_at=item.occurred_at or timezone.now(),
+        staff_id=item.staff_id,
+        subject=item.subject.strip(),
+        body=clean_html(item.body),
+        outcome=item.outcome,
+        duration_seconds=item.duration_seconds,
+        cost=_cost(item.cost),
+        currency=item.currency or (settings.DEFAULT_CURRENCY if item.cost else ""),
+        contact_address=item.contact_value[:255],
+        conversation_id=item.conversation_id,
+        link_app=item.link.get("app", ""),
+        link_model=item.link.get("model", ""),
+        link_pk=str(item.link.get("pk", "")),
+        link_label=item.link.get("label", "")[:200],
+        source=item.source,
+        external_id=item.external_id,
+        recorded_by=by,
+    )
     try:
         with transaction.atomic():
-            return _record(item, by=by), True
+            interaction.party_id = identity.claim_party(item, found, interaction.occurred_at, by=by)
+            _store(interaction, by=by)
+        return interaction, True
     except IntegrityError:
         # A concurrent request stored the same (source, external_id) first; ours rolled back.
         existing = _existing(item)
@@ -217,53 +194,18 @@ def _EXISTING_SQL() -> str:  # noqa: N802 - a constant computed once the models 
     )
 
 
-def _record(item: InteractionInput, *, by: User | None) -> Interaction:
-    party_id = resolve_party_id(item, by=by)
-    occurred_at = item.occurred_at or timezone.now()
-    conversation = None
-    if item.conversation_id is not None:
-        conversation = Conversation.objects.filter(
-            pk=item.conversation_id, party_id=party_id
-        ).first()
-        if conversation is None:
+def _store(interaction: Interaction, *, by: User | None) -> None:
+    """Write a prepared interaction (its party claimed), move its conversation's last time
+    forward, audit it, and publish InteractionRecorded."""
+    party_id = interaction.party_id
+    if interaction.conversation_id is not None:
+        moved = Conversation.objects.filter(pk=interaction.conversation_id, party_id=party_id)
+        if not moved.exists():
             raise InvalidInput(
                 _("No such conversation for this customer."), field="conversation_id"
             )
-    staff_id = item.staff_id
-    if staff_id is not None and not User.objects.filter(pk=staff_id).exists():
-        raise InvalidInput(
-            _("No staff member with id %(id)s.") % {"id": staff_id}, field="staff_id"
-        )
-    interaction = Interaction(
-        party_id=party_id,
-        channel=item.channel,
-        direction=item.direction,
-        kind=item.kind,
-        occurred_at=occurred_at,
-        staff_id=staff_id,
-        subject=item.subject.strip(),
-        body=clean_html(item.body),
-        outcome=item.outcome,
-        duration_seconds=item.duration_seconds,
-        cost=_cost(item.cost),
-        currency=item.currency or (settings.DEFAULT_CURRENCY if item.cost else ""),
-        contact_address=item.contact_value[:255],
-        conversation=conversation,
-        link_app=item.link.get("app", ""),
-        link_model=item.link.get("model", ""),
-        link_pk=str(item.link.get("pk", "")),
-        link_label=item.link.get("label", "")[:200],
-        source=item.source,
-        external_id=item.external_id,
-        recorded_by=by,
-    )
-    interaction.save()
-    if conversation is not None and occurred_at > conversation.last_at:
-        Conversation.objects.filter(pk=conversation.pk).update(last_at=occurred_at)
-    # Forward only, with the condition in the UPDATE itself (as `_bump_last_interaction`).
-    when = db_datetime(occurred_at)
-    with connection.cursor() as cursor:
-        cursor.execute(_BUMP_SQL(), [when, party_id, when])
+        moved.filter(last_at__lt=interaction.occurred_at).update(last_at=interaction.occurred_at)
+    insert_instance(interaction)
     audit.record(by, "timeline.interaction.recorded", interaction, data={"party": party_id})
     events.publish(
         InteractionRecorded(
@@ -273,7 +215,6 @@ def _record(item: InteractionInput, *, by: User | None) -> Interaction:
             kind=interaction.kind,
         )
     )
-    return interaction
 
 
 @transaction.atomic
@@ -424,7 +365,7 @@ def _identify_batch(items: list[InteractionInput], *, by: User | None) -> list[i
         if item.party_id is not None:
             raw.append(None)
             continue
-        kind = _contact_kind(item)
+        kind = identity.contact_kind(item)
         if not kind or not item.contact_value:
             raise InvalidInput(
                 _("Give a party id or a contact point (kind and value)."), field="contact"
