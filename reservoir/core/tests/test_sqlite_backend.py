@@ -3,6 +3,8 @@
 Runs on a SQLite file of its own, whatever database the suite is configured with.
 """
 
+import fcntl
+import os
 import threading
 from pathlib import Path
 
@@ -78,7 +80,7 @@ def test_lock_is_released_when_the_transaction_rolls_back_or_the_connection_clos
 def test_a_writer_waiting_longer_than_the_timeout_is_told_the_database_is_locked(db_file):
     conn = _wrapper(db_file, timeout=0.05)
     lock = _write_lock(str(db_file))
-    lock.acquire()
+    lock.acquire(5)
     try:
         with pytest.raises(OperationalError, match="database is locked"):
             conn._start_transaction_under_autocommit()
@@ -87,6 +89,24 @@ def test_a_writer_waiting_longer_than_the_timeout_is_told_the_database_is_locked
     conn._start_transaction_under_autocommit()  # free again: the failed wait left nothing held
     conn.commit()
     conn.close()
+
+
+def test_a_writer_waits_for_another_process_holding_the_file_lock(db_file):
+    conn = _wrapper(db_file, timeout=0.05)
+    other = os.open(f"{db_file}-writelock", os.O_RDWR | os.O_CREAT)  # as another process would
+    fcntl.flock(other, fcntl.LOCK_EX)
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            conn._start_transaction_under_autocommit()
+        thread_lock_free = not _write_lock(str(db_file)).locked()
+    finally:
+        fcntl.flock(other, fcntl.LOCK_UN)
+        os.close(other)
+    conn._start_transaction_under_autocommit()
+    conn.commit()
+    conn.close()
+
+    assert thread_lock_free
 
 
 def test_deferred_transactions_do_not_take_the_lock(db_file):
