@@ -11,7 +11,7 @@ import logging
 from reservoir.core import events
 from reservoir.parties.events import TraitChanged
 from reservoir.realtime import pusher
-from reservoir.realtime.groups import party_group
+from reservoir.realtime.groups import INGESTED_CHUNK, INGESTED_GROUP, party_group
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,17 @@ def on_interaction_recorded(event: InteractionRecorded) -> None:
 
 
 def on_interactions_ingested(event: InteractionsIngested) -> None:
-    _send([(party_id, []) for party_id in event.party_ids[:1000]])
+    """One message per chunk of parties to every watched 360 page (each checks its party)."""
+    ids = list(event.party_ids)
+    pusher.push(
+        [
+            (
+                INGESTED_GROUP,
+                {"type": "timeline.ingested", "party_ids": ids[i : i + INGESTED_CHUNK]},
+            )
+            for i in range(0, len(ids), INGESTED_CHUNK)
+        ]
+    )
 
 
 def on_trait_changed(event: TraitChanged) -> None:

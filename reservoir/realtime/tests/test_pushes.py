@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from config.channel_layers import LocalBroadcastChannelLayer
 from reservoir.realtime import pusher, receivers
-from reservoir.realtime.groups import party_group
+from reservoir.realtime.groups import INGESTED_GROUP, party_group
 from reservoir.timeline.events import InteractionRecorded, InteractionsIngested
 
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -63,6 +63,7 @@ async def _receive_from_worker_thread(directory: str) -> list[dict]:
     listener = LocalBroadcastChannelLayer(directory=directory)  # the server process
     channel = await listener.new_channel()
     await listener.group_add(party_group(5), channel)
+    await listener.group_add(INGESTED_GROUP, channel)
 
     def worker() -> None:  # a thread with no event loop, like the task worker
         _record_three()
@@ -84,7 +85,12 @@ def test_pushes_reach_other_process_in_order_when_recorded_outside_an_event_loop
     with override_settings(CHANNEL_LAYERS=layers):
         received = asyncio.run(_receive_from_worker_thread(str(tmp_path)))
 
-    assert [m["interaction_ids"] for m in received] == [[1], [2], [3], []]
+    assert received == [
+        {"type": "timeline.changed", "interaction_ids": [1]},
+        {"type": "timeline.changed", "interaction_ids": [2]},
+        {"type": "timeline.changed", "interaction_ids": [3]},
+        {"type": "timeline.ingested", "party_ids": [5]},
+    ]
 
 
 def test_push_failure_is_logged_when_channel_layer_raises(caplog):
