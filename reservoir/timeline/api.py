@@ -7,6 +7,7 @@ errors that name the field (and the batch item), and `Idempotency-Key` replays.
 
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,8 +18,8 @@ from reservoir.core.errors import Conflict, InvalidInput, NotFound
 from reservoir.iam.models import User
 from reservoir.iam.visibility import scope_for, visible_team_ids
 from reservoir.parties import selectors as party_selectors
-from reservoir.parties.normalize import normalize
 from reservoir.timeline import selectors, services
+from reservoir.timeline.contacts import normalize_cached
 from reservoir.timeline.enums import CHANNEL_IDENTITY
 from reservoir.timeline.models import Interaction
 from reservoir.timeline.schemas import (
@@ -46,8 +47,8 @@ def _check(payload: InteractionIn, prefix: str = "") -> None:
                 % {"c": payload.channel},
                 field=f"{prefix}contact.kind",
             )
-        try:
-            normalize(kind, payload.contact.value)
+        try:  # memoized: the service normalizes the same value again
+            normalize_cached(kind, payload.contact.value, settings.DEFAULT_PHONE_REGION)
         except InvalidInput as exc:
             raise InvalidInput(exc.message, field=f"{prefix}contact.value") from exc
 

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -23,7 +24,7 @@ from reservoir.parties import selectors as party_selectors
 from reservoir.parties import services as party_services
 from reservoir.parties.enums import PartyKind, PartyStatus
 from reservoir.parties.models import Party
-from reservoir.parties.normalize import normalize
+from reservoir.timeline.contacts import normalize_cached
 from reservoir.timeline.enums import CHANNEL_IDENTITY
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def find_party(item: InteractionInput) -> tuple[int | None, tuple[str, str] | No
         raise InvalidInput(
             _("Give a party id or a contact point (kind and value)."), field="contact"
         )
-    value = normalize(kind, item.contact_value)
+    value = normalize_cached(kind, item.contact_value, settings.DEFAULT_PHONE_REGION)
     party = party_selectors.identify(kind, value)
     return (party.pk if party is not None else None), (kind, value)
 
