@@ -254,7 +254,10 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # Absolute links in e-mails (survey links, magic sign-in links) start with this.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Service mailbox: inbound mail arrives through `reservoir support-mail smtpd` (an SMTP
+# Origins (comma-separated) whose pages may open the chat widget; "*" for any site.
+CHAT_ALLOWED_ORIGINS = os.environ.get("CHAT_ALLOWED_ORIGINS", "*")
+
+# Service mailbox: inbound mail arrives through `reservoir manage support_mail smtpd` (SMTP
 # gateway your MX relays to) or is fetched from an IMAP mailbox every minute when
 # SUPPORT_IMAP_HOST is set; replies go out through EMAIL_* above with threading headers.
 SUPPORT_EMAIL_ADDRESS = os.environ.get("SUPPORT_EMAIL_ADDRESS", "support@reservoir.localhost")
