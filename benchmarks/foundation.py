@@ -23,6 +23,8 @@ How each figure is measured (the client runs in the child, on the same machine):
   PostgreSQL) in one transaction: the ceiling the ratios compare against.
 - *_server_cpu_ms: CPU time of all server processes per request: on a busy host the
   wall-clock figures include waiting for a CPU, and this does not.
+- host_speed_start/end: CPU milliseconds of a fixed pure-Python loop. On a shared host the
+  same code's CPU per request varies with it (by 2x between runs seen here).
 """
 
 from __future__ import annotations
@@ -141,6 +143,21 @@ def _users() -> tuple[Any, str, Any, str, dict[int, list[int]]]:
     return agent, agent_raw, rep, rep_raw, teams
 
 
+def host_speed_ms() -> float:
+    """CPU time of a fixed pure-Python workload (the fastest of three): a shared host's speed.
+
+    The same code's CPU per request moved by 2x between runs on the 2-core hosts these
+    figures come from; this figure, printed at the start and end of each database's run,
+    shows when the host itself was slow (higher is slower).
+    """
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        sum(i * i for i in range(300_000))
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
 def child(db: str, quick: bool, show_plans: bool) -> int:
     _runner.setup_django(migrate=False)
     from django.conf import settings
@@ -153,6 +170,7 @@ def child(db: str, quick: bool, show_plans: bool) -> int:
     rep = Report(db)
     rep.figure("host_cpus", os.cpu_count() or 0, "count", 0)
     rep.figure("host_load_1m_start", os.getloadavg()[0], "load", 2)
+    rep.figure("host_speed_start", host_speed_ms(), "ms", 1)
     rng = random.Random(7)
     rep.figure("migrate_s", _runner.migrate_db(), "s", 1)
 
@@ -267,6 +285,7 @@ def child(db: str, quick: bool, show_plans: bool) -> int:
     rep.figure("ingest_http_vs_raw_ratio", rep.values["ingest_http_per_s"] / raw_rate, "ratio", 4)
     rep.figure("ingest_batch_vs_raw_ratio", rep.values["ingest_batch_per_s"] / raw_rate, "ratio", 4)
     rep.figure("host_load_1m_end", os.getloadavg()[0], "load", 2)
+    rep.figure("host_speed_end", host_speed_ms(), "ms", 1)
     return 1 if rep.failed else 0
 
 
