@@ -85,17 +85,9 @@ def claim_party(
     assert contact is not None
     kind, value = contact
     party = party_selectors.identify(kind, value)
-    if party is None:
-        party = party_services.create_party(
-            by=by,
-            kind=PartyKind.PERSON,
-            display_name=item.contact_name.strip() or value,
-            status=PartyStatus.PROVISIONAL,
-            contact_points=[(kind, value)],
-            source=item.channel,
-        )
-    _bump(party.pk, when)
-    return party.pk
+    party_id = party.pk if party is not None else _create_provisional(item, kind, value, by=by)
+    _bump(party_id, when)
+    return party_id
 
 
 def resolve_party_id(item: InteractionInput, *, by: User | None) -> int:
@@ -115,7 +107,11 @@ def resolve_party_id(item: InteractionInput, *, by: User | None) -> int:
     if party_id is not None:
         return party_id
     assert contact is not None
-    kind, value = contact
+    return _create_provisional(item, *contact, by=by)
+
+
+def _create_provisional(item: InteractionInput, kind: str, value: str, *, by: User | None) -> int:
+    """Create a provisional person with the contact point (audited); return its id."""
     return party_services.create_party(
         by=by,
         kind=PartyKind.PERSON,
