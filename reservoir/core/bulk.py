@@ -1,9 +1,11 @@
-"""Raw bulk inserts for the big tables (bulk loads and batch ingestion).
+"""Hand-written SQL for the hot write paths: bulk inserts, one-row inserts, long IN lists.
 
 Why not `bulk_create`: it compiles every value through the field machinery, about 0.3 ms a
 row here, far more than the database's own work, and SQLite caps it at 999 parameters per
-statement. Callers pass values already in database form (see `db_value`); PostgreSQL gets
-COPY, other databases one `executemany`. No primary keys come back.
+statement. `insert_rows` takes values already in database form (see `db_datetime`,
+`db_decimal`); PostgreSQL gets COPY, other databases one `executemany`; no primary keys come
+back. `insert_instance` inserts one model instance (pk returned) with a statement compiled
+once; `in_list` writes an IN condition of any length as one parameter.
 """
 
 from __future__ import annotations
