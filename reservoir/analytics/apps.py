@@ -12,7 +12,11 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from reservoir.analytics import tasks
+        from reservoir.analytics.scoring import trait_labels
         from reservoir.core import scheduler
+
+        # Labels and formats of the model traits, for every screen that shows traits.
+        trait_labels.register()
 
         # Warehouse: incremental refresh every 15 minutes, full rebuild once a day.
         scheduler.register(

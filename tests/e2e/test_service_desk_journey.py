@@ -259,7 +259,7 @@ def test_email_case_auto_assigned_answered_with_article_resolved_and_csat_on_the
         customer.close()
 
     page.goto(party_url)
-    trait = page.locator("#party-scores .trait-list li").filter(has_text="Csat · last")
+    trait = page.locator('#party-scores .trait-list li[data-trait="csat.last"]')
     expect(trait.locator(".trait-value")).to_have_text("5")
 
 

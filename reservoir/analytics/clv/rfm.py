@@ -10,24 +10,13 @@ from __future__ import annotations
 from typing import Any, overload
 
 import numpy as np
-from django.utils.translation import gettext_lazy as _
 from scipy.stats import rankdata
+
+from reservoir.analytics.scoring import trait_labels
 
 ArrayLike = Any
 
-SEGMENT_LABELS = {
-    "champions": _("Champions"),
-    "loyal": _("Loyal"),
-    "potential_loyalist": _("Potential loyalist"),
-    "new": _("New"),
-    "promising": _("Promising"),
-    "need_attention": _("Needs attention"),
-    "about_to_sleep": _("About to sleep"),
-    "at_risk": _("At risk"),
-    "cannot_lose": _("Cannot lose them"),
-    "hibernating": _("Hibernating"),
-    "lost": _("Lost"),
-}
+SEGMENT_LABELS = trait_labels.SEGMENT_LABELS  # one list: the trait catalogue's
 
 # rows: recency score 1…5; columns: FM score (round half up of (F + M) / 2) 1…5
 SEGMENT_GRID: tuple[tuple[str, ...], ...] = (

@@ -6,6 +6,7 @@ Kept in the desk (not in selectors) because it composes reads of four apps for o
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,12 +16,33 @@ from reservoir.decisions.engine import Decision, decide
 from reservoir.decisions.facts import DecisionContext
 from reservoir.iam.models import User
 from reservoir.parties import selectors as party_selectors
+from reservoir.parties.models import Trait
+from reservoir.parties.traits import format_trait, trait_label
 from reservoir.support import selectors
 from reservoir.support.models import Case
 from reservoir.timeline import selectors as timeline_selectors
 
 RECENT = 12
-CSAT_TRAITS = ("csat.last", "nps.last", "clv", "churn_risk", "rfm.segment")
+# The customer card's facts, in reading order; each slot shows its first key the customer
+# has. Analytics writes "clv.value" / "clv.churn_risk"; "clv" / "churn_risk" are the
+# hand-set fallbacks (as support.sla.VALUE_TRAITS reads them).
+CARD_TRAITS: tuple[tuple[str, ...], ...] = (
+    ("clv.value", "clv"),
+    ("clv.churn_risk", "churn_risk"),
+    ("rfm.segment",),
+    ("csat.last",),
+    ("nps.last",),
+)
+CSAT_TRAITS = tuple(key for slot in CARD_TRAITS for key in slot)
+
+
+@dataclass(frozen=True)
+class TraitLine:
+    """One fact on the customer card, labelled and formatted in the active language."""
+
+    key: str
+    label: str
+    text: str
 
 
 @dataclass
@@ -31,7 +53,7 @@ class CustomerContext:
     timeline: list[Any] = field(default_factory=list)
     channel_counts: dict[str, int] = field(default_factory=dict)
     decision: Decision | None = None
-    traits: list[Any] = field(default_factory=list)
+    traits: list[TraitLine] = field(default_factory=list)
     surveys: list[Any] = field(default_factory=list)
 
 
@@ -58,7 +80,7 @@ def customer_context(*, actor: User, case: Case) -> CustomerContext:
         .order_by("-occurred_at", "-pk")[:RECENT]
     )
     ctx.channel_counts = timeline_selectors.channel_counts(party_id=party.pk)
-    ctx.traits = [t for t in party_selectors.list_traits(party) if t.key in CSAT_TRAITS]
+    ctx.traits = card_traits(party_selectors.list_traits(party).filter(key__in=CSAT_TRAITS))
     ctx.decision = decide(
         party.pk,
         DecisionContext(
@@ -70,3 +92,14 @@ def customer_context(*, actor: User, case: Case) -> CustomerContext:
         actor=actor,
     )
     return ctx
+
+
+def card_traits(traits: Iterable[Trait]) -> list[TraitLine]:
+    """The card's facts from a party's traits: one per slot of CARD_TRAITS, in its order."""
+    values = {t.key: t.value for t in traits}
+    lines = []
+    for slot in CARD_TRAITS:
+        key = next((k for k in slot if k in values), None)
+        if key is not None:
+            lines.append(TraitLine(key, trait_label(key), format_trait(key, values[key])))
+    return lines

@@ -1,4 +1,4 @@
-"""Display helpers for the staff workspace: phones, contact links, durations, badges."""
+"""Display helpers for the staff workspace: phones, contact links, durations, badges, traits."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from reservoir.core.html import html_to_text
 from reservoir.parties.enums import ContactKind
 from reservoir.parties.normalize import format_phone
+from reservoir.parties.traits import format_trait
+from reservoir.parties.traits import trait_label as catalogue_label
 from reservoir.timeline.enums import Channel, Outcome
 
 register = template.Library()
@@ -158,6 +160,18 @@ def humanize_key(key: str) -> str:
 
 
 @register.filter
+def trait_label(key: str) -> str:
+    """A trait key as its label in the current language ("clv.churn_risk" → "Churn risk")."""
+    return catalogue_label(str(key))
+
+
+@register.filter
+def trait_value(value: Any, key: str) -> str:
+    """A trait's value formatted by its key's kind: `{{ t.value|trait_value:t.key }}`."""
+    return format_trait(str(key), value)
+
+
+@register.filter
 def money(amount: Any, currency: str = "") -> str:
     """An amount with thousands separators and its currency code."""
     if amount is None:
@@ -197,6 +211,19 @@ AUDIT_ACTIONS = {
     "timeline.rows.restored": gettext_lazy("Moved interactions back after an unmerge"),
     "sales.orders.reassigned": gettext_lazy("Moved orders to the surviving record"),
     "sales.orders.restored": gettext_lazy("Moved orders back after an unmerge"),
+    "automation.email.sent": gettext_lazy("Sent an automated email"),
+    "automation.email.withheld": gettext_lazy("Withheld an automated email (no consent)"),
+    "consent.consent.granted": gettext_lazy("Consent granted"),
+    "consent.consent.withdrawn": gettext_lazy("Consent withdrawn"),
+    "portal.account.created": gettext_lazy("Portal account created"),
+    "portal.account.invited": gettext_lazy("Invited to the portal"),
+    "portal.account.password_set": gettext_lazy("Set a portal password"),
+    "portal.account.otp_enabled": gettext_lazy("Turned on two-step sign-in"),
+    "portal.account.otp_disabled": gettext_lazy("Turned off two-step sign-in"),
+    "portal.account.signed_in": gettext_lazy("Signed in to the portal"),
+    "portal.account.restored": gettext_lazy("Portal account restored after an unmerge"),
+    "portal.account.deactivated_by_merge": gettext_lazy("Portal account closed by a merge"),
+    "portal.account.moved_by_merge": gettext_lazy("Portal account moved by a merge"),
 }
 AUDIT_FIELDS = {
     "display_name": gettext_lazy("Name"),
@@ -257,7 +284,7 @@ def audit_field(name: str) -> str:
     if label is not None:
         return str(label)
     if name.startswith("trait:"):
-        return name.removeprefix("trait:")
+        return catalogue_label(name.removeprefix("trait:"))
     return humanize_key(name)
 
 
