@@ -100,3 +100,23 @@ def add_business_days(calendar: Any, start: dt.datetime, days: int) -> dt.dateti
     if days <= 0 and not is_working_day(spec, day):
         day = _next_working_day(spec, day)
     return _at(spec, day, spec.work_end)
+
+
+def business_seconds(calendar: Any, start: dt.datetime, end: dt.datetime) -> int:
+    """Working seconds from `start` to `end` (0 when end <= start): the inverse of
+    `add_business_hours`, counting wall-clock time of each working day's hours in the
+    calendar's time zone."""
+    if end <= start:
+        return 0
+    spec = spec_of(calendar)
+    tz = spec.tz
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    day, total = start.date(), dt.timedelta()
+    while day <= end.date():
+        if is_working_day(spec, day):
+            low = max(start, dt.datetime.combine(day, spec.work_start, tzinfo=tz))
+            high = min(end, dt.datetime.combine(day, spec.work_end, tzinfo=tz))
+            if high > low:
+                total += high - low
+        day += dt.timedelta(days=1)
+    return int(total.total_seconds())

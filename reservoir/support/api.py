@@ -52,6 +52,7 @@ def _detail(case: Case) -> Case:
             "done_at": t.done_at,
             "state": t.state,
             "seconds_left": t.seconds_left,
+            "paused_since": t.paused_since,
         }
         for t in selectors.sla_state(case)
     ]

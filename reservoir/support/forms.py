@@ -211,6 +211,7 @@ class SlaPolicyForm(forms.ModelForm):
             "resolution_hours",
             "calendar",
             "warn_before_minutes",
+            "pause_on_pending_customer",
         ]
         help_texts = {
             "position": _("Policies are tried lowest first; the first that matches applies."),

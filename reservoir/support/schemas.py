@@ -95,6 +95,8 @@ class CaseOut(Schema):
     first_response_breached: bool
     next_response_breached: bool
     resolution_breached: bool
+    sla_paused_at: dt.datetime | None  # resolution and next response paused since
+    sla_paused_seconds: int  # business seconds paused so far (already added to the due times)
     escalation_level: int
     first_contact_resolution: bool | None
     merged_into_id: int | None
@@ -104,8 +106,9 @@ class TimerOut(Schema):
     target: str
     due_at: dt.datetime | None
     done_at: dt.datetime | None
-    state: str
+    state: str  # running | warning | breached | paused | met | missed | none
     seconds_left: int | None
+    paused_since: dt.datetime | None
 
 
 class CaseDetailOut(CaseOut):

@@ -220,9 +220,10 @@ def add_message(
 
     A message to a merged case lands on the case it was merged into. A public agent reply
     sets the first response (or ends the next-response clock) and marks the customer's
-    messages answered; a customer message reopens a pending or resolved case and starts the
-    next-response clock. Side effects: attachments, a timeline interaction, audit entry;
-    CaseMessageAdded after commit (mail sends public agent replies, realtime pushes).
+    messages answered; a customer message reopens a pending or resolved case (resuming the
+    SLA clocks paused while it waited for the customer) and starts the next-response clock.
+    Side effects: attachments, a timeline interaction, audit entries; CaseMessageAdded after
+    commit (mail sends public agent replies, realtime pushes).
     """
     check_kinds(author_kind=author_kind, visibility=visibility, channel=channel)
     files = validate_uploads(attachments)
@@ -250,7 +251,7 @@ def add_message(
         )
         old_status = case.status
         if author_kind == MessageAuthor.CUSTOMER:
-            _on_customer_message(case, at)
+            _on_customer_message(case, at, by)
         elif public and author_kind in (MessageAuthor.AGENT, MessageAuthor.BOT):
             _on_public_reply(case, at)
         case.save()
@@ -279,7 +280,7 @@ def add_message(
     return message
 
 
-def _on_customer_message(case: Case, at: dt.datetime) -> None:
+def _on_customer_message(case: Case, at: dt.datetime, by: User | None) -> None:
     case.last_customer_message_at = at
     if case.status == CaseStatus.RESOLVED:
         case.reopened_count += 1
@@ -288,6 +289,8 @@ def _on_customer_message(case: Case, at: dt.datetime) -> None:
         case.status = CaseStatus.OPEN
     elif case.status == CaseStatus.PENDING_CUSTOMER:
         case.status = CaseStatus.OPEN
+    # Resume before starting next response: only a clock that was running gets moved out.
+    sla.sync_pause(case, at, by=by)
     if case.first_response_at is not None:
         sla.start_next_response(case, at)
 
@@ -315,14 +318,17 @@ def change_status(
 ) -> Case:
     """Move a case along the workflow (see enums.TRANSITIONS); same status is a no-op.
 
-    Side effects: resolved/closed times, audit entry; CaseStatusChanged (and CaseResolved)
+    Waiting for the customer pauses the resolution and next-response clocks; leaving that
+    status resumes them, due times moved out by the business time paused (`sla.sync_pause`).
+    Side effects: resolved/closed times, audit entries; CaseStatusChanged (and CaseResolved)
     after commit.
     """
     if status not in CaseStatus.values:
         raise InvalidInput(_("Unknown status."), field="status")
     at = at or timezone.now()
     with transaction.atomic():
-        case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        locked = Case.objects.select_for_update(of=("self",)).select_related("sla_policy")
+        case = locked.get(pk=case.pk)
         old = case.status
         if status == old:
             return case
@@ -347,6 +353,7 @@ def change_status(
             case.resolved_at = None
             case.first_contact_resolution = None
             case.reopened_count += 1
+        sla.sync_pause(case, at, by=by)
         case.save()
         audit.record(by, "support.case.status_changed", case, {"status": [old, status]})
         events.publish(
@@ -427,8 +434,9 @@ def assign_case(
 def update_case(case: Case, *, by: User | None, **fields: Any) -> Case:
     """Change subject, type, priority, category, product or region.
 
-    A new type or priority re-chooses the SLA policy and due times (from the opening time).
-    Side effects: audit entry with the diff.
+    A new type or priority re-chooses the SLA policy and due times (from the opening time,
+    plus the time paused waiting for the customer; a new policy that does not pause resumes
+    the clocks). Side effects: audit entries (the diff; a pause or resume).
     """
     allowed = {"subject", "type", "priority", "category", "product", "region"}
     unknown = set(fields) - allowed
@@ -447,6 +455,7 @@ def update_case(case: Case, *, by: User | None, **fields: Any) -> Case:
             raise InvalidInput(_("Category and region take 100 characters at most."))
         if (before["type"], before["priority"]) != (case.type, case.priority):
             sla.apply_sla(case)
+            sla.sync_pause(case, timezone.now(), by=by)
         case.save()
         changes = audit.diff(before, audit.snapshot(case, FIELDS))
         if changes:
@@ -481,6 +490,7 @@ def merge_cases(duplicate: Case, into: Case, *, by: User) -> Case:
         dup.status = CaseStatus.CLOSED
         dup.closed_at = now
         dup.next_response_due = None
+        sla.sync_pause(dup, now, by=by)
         dup.save()
         if dup.last_customer_message_at and (
             survivor.last_customer_message_at is None

@@ -26,6 +26,7 @@ SLA_FIELDS = (
     "resolution_hours",
     "calendar_id",
     "warn_before_minutes",
+    "pause_on_pending_customer",
 )
 PROFILE_FIELDS = ("skills", "regions", "capacity", "available")
 

@@ -6,6 +6,12 @@ priority or type change. `check_sla` runs every minute: a target within its warn
 publishes CaseSlaWarning, a target past due publishes CaseSlaBreached and raises the case's
 escalation level -- each exactly once per (case, target, due time), guaranteed by the unique
 SlaEvent row written in the same transaction.
+
+While a case waits for the customer (status "pending_customer", when its policy says so) the
+resolution and next-response clocks are paused: `sync_pause` records when the pause began and,
+when the case leaves that status, moves those due times out by the business time paused (same
+calendar, so they stay in working hours). First response is never paused, and waiting on us
+("pending_internal") pauses nothing. `check_sla` neither warns nor breaches a paused clock.
 """
 
 from __future__ import annotations
@@ -16,17 +22,23 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from reservoir.audit import services as audit
 from reservoir.calendars import selectors as calendar_selectors
-from reservoir.calendars.businesstime import Spec, add_business_hours
+from reservoir.calendars.businesstime import (
+    Spec,
+    add_business_hours,
+    business_seconds,
+)
 from reservoir.core import events
+from reservoir.iam.models import User
 from reservoir.parties.models import Trait
 from reservoir.support.enums import (
     ACTIVE_STATUSES,
     CasePriority,
+    CaseStatus,
     CaseType,
     SlaEventKind,
     SlaTarget,
@@ -133,7 +145,9 @@ def apply_sla(case: Case) -> None:
     case.first_response_due = add_business_hours(
         spec, case.opened_at, float(policy.first_response_hours)
     )
-    case.resolution_due = add_business_hours(spec, case.opened_at, float(policy.resolution_hours))
+    # Time already spent waiting for the customer does not count against resolution.
+    hours = float(policy.resolution_hours) + case.sla_paused_seconds / 3600
+    case.resolution_due = add_business_hours(spec, case.opened_at, hours)
 
 
 def start_next_response(case: Case, at: dt.datetime) -> None:
@@ -145,12 +159,92 @@ def start_next_response(case: Case, at: dt.datetime) -> None:
     case.next_response_breached = False
 
 
-def _targets(case: Case) -> list[tuple[str, dt.datetime | None, bool]]:
-    """(target, due time, still running) for each SLA target of an active case."""
+def pauses(case: Case) -> bool:
+    """True when the case's resolution and next-response clocks should stand still now."""
+    if case.status != CaseStatus.PENDING_CUSTOMER or case.sla_policy_id is None:
+        return False
+    policy = case.sla_policy
+    return policy is not None and policy.pause_on_pending_customer
+
+
+def sync_pause(case: Case, at: dt.datetime, *, by: User | None) -> None:
+    """Pause or resume the resolution and next-response clocks to fit the case's status.
+
+    Call with the case row locked, after changing its status (or policy); does not save.
+    Pausing records `sla_paused_at`; resuming moves the resolution and next-response due times
+    out by the business time paused, on the policy's calendar (a target already past due when
+    the pause began, or breached, keeps its due time), and adds it to `sla_paused_seconds`
+    when the resolution clock was moved. Side effects: audit entry "support.case.sla_paused"
+    or "support.case.sla_resumed".
+    """
+    started = case.sla_paused_at
+    should_pause = pauses(case)
+    if started is None:
+        if should_pause:
+            case.sla_paused_at = at
+            audit.record(by, "support.case.sla_paused", case, data={"at": at})
+        return
+    if should_pause:
+        return
+    case.sla_paused_at = None
+    spec = _spec(case.sla_policy if case.sla_policy_id else None)
+    seconds = business_seconds(spec, started, at)
+    for field, flag in (
+        ("resolution_due", "resolution_breached"),
+        ("next_response_due", "next_response_breached"),
+    ):
+        due = getattr(case, field)
+        if seconds and due is not None and due > started and not getattr(case, flag):
+            setattr(case, field, add_business_hours(spec, due, seconds / 3600))
+            if field == "resolution_due":
+                case.sla_paused_seconds += seconds
+    audit.record(
+        by,
+        "support.case.sla_resumed",
+        case,
+        data={
+            "paused_since": started,
+            "paused_seconds": seconds,
+            "resolution_due": case.resolution_due,
+            "next_response_due": case.next_response_due,
+        },
+    )
+
+
+def stands_still(case: Case, due: dt.datetime | None, now: dt.datetime) -> bool:
+    """True when a resolution or next-response clock due at `due` is paused at `now`.
+
+    It is when the case waits for the customer since `now` or earlier and the target was not
+    yet due when the pause began (a target already past due then stays missed).
+    """
+    paused = case.sla_paused_at
+    return paused is not None and due is not None and paused <= now and due > paused
+
+
+def ticking_q(due_field: str, now: dt.datetime) -> Q:
+    """SQL for "the clock of `due_field` is not paused at `now`" (see `stands_still`)."""
+    return (
+        Q(sla_paused_at__isnull=True)
+        | Q(sla_paused_at__gt=now)
+        | Q(**{f"{due_field}__lte": F("sla_paused_at")})
+    )
+
+
+def _targets(case: Case, now: dt.datetime) -> list[tuple[str, dt.datetime | None, bool]]:
+    """(target, due time, still running) for each SLA target of an active case at `now`."""
+    nxt, res = case.next_response_due, case.resolution_due
     return [
         (SlaTarget.FIRST_RESPONSE, case.first_response_due, case.first_response_at is None),
-        (SlaTarget.NEXT_RESPONSE, case.next_response_due, case.next_response_due is not None),
-        (SlaTarget.RESOLUTION, case.resolution_due, case.resolved_at is None),
+        (
+            SlaTarget.NEXT_RESPONSE,
+            nxt,
+            nxt is not None and not stands_still(case, nxt, now),
+        ),
+        (
+            SlaTarget.RESOLUTION,
+            res,
+            case.resolved_at is None and not stands_still(case, res, now),
+        ),
     ]
 
 
@@ -167,7 +261,7 @@ def check_sla(now: dt.datetime | None = None, *, limit: int = 2000) -> list[SlaE
     Side effects, per case in its own transaction (row locked): SlaEvent rows (unique per
     case, target, kind and due time, so a rerun publishes nothing twice); on a breach the
     case's breached flag and escalation level (audited "support.case.escalated");
-    CaseSlaWarning / CaseSlaBreached after commit.
+    CaseSlaWarning / CaseSlaBreached after commit. Paused clocks are skipped.
     """
     now = now or timezone.now()
     max_warn = SlaPolicy.objects.aggregate(m=Max("warn_before_minutes"))["m"]
@@ -176,7 +270,9 @@ def check_sla(now: dt.datetime | None = None, *, limit: int = 2000) -> list[SlaE
         Q(first_response_at__isnull=True, first_response_due__lte=horizon)
         & Q(first_response_breached=False)
         | Q(next_response_due__lte=horizon, next_response_breached=False)
+        & ticking_q("next_response_due", now)
         | Q(resolved_at__isnull=True, resolution_due__lte=horizon, resolution_breached=False)
+        & ticking_q("resolution_due", now)
     )
     ids = list(
         Case.objects.filter(due, status__in=ACTIVE_STATUSES, merged_into__isnull=True)
@@ -226,7 +322,7 @@ def _check_case(pk: int, now: dt.datetime) -> list[SlaEvent]:
         warn = dt.timedelta(
             minutes=case.sla_policy.warn_before_minutes if case.sla_policy else DEFAULT_WARN_MINUTES
         )
-        for target, due, running in _targets(case):
+        for target, due, running in _targets(case, now):
             if due is None or not running or getattr(case, _BREACH_FLAG[target]):
                 continue
             if now >= due:
@@ -281,8 +377,9 @@ class Timer:
     label: str
     due_at: dt.datetime | None
     done_at: dt.datetime | None
-    state: str  # running | warning | breached | met | missed | none
-    seconds_left: int | None  # wall-clock seconds to due (negative: overdue)
+    state: str  # running | warning | breached | paused | met | missed | none
+    seconds_left: int | None  # wall-clock seconds to due (negative: overdue; None: stopped)
+    paused_since: dt.datetime | None = None  # waiting for the customer since (state "paused")
 
 
 def sla_state(case: Case, now: dt.datetime | None = None) -> list[Timer]:
@@ -299,9 +396,16 @@ def sla_state(case: Case, now: dt.datetime | None = None) -> list[Timer]:
     ]
     timers = []
     for target, due, done in rows:
-        state = _state(due, done, now, warn, bool(getattr(case, _BREACH_FLAG[target])))
+        flag = bool(getattr(case, _BREACH_FLAG[target]))
+        label = str(SlaTarget(target).label)
+        still = target != SlaTarget.FIRST_RESPONSE and stands_still(case, due, now)
+        if still and done is None and not flag:
+            # A breach already recorded stays visible; otherwise the clock stands still.
+            timers.append(Timer(target, label, due, done, "paused", None, case.sla_paused_at))
+            continue
+        state = _state(due, done, now, warn, flag)
         left = int((due - now).total_seconds()) if due is not None and done is None else None
-        timers.append(Timer(target, str(SlaTarget(target).label), due, done, state, left))
+        timers.append(Timer(target, label, due, done, state, left))
     return timers
 
 

@@ -91,3 +91,23 @@ def test_added_holiday_moves_due_date_when_manager_adds_it(manager_b):
     due = businesstime.add_business_days(cal, _at(2026, 12, 4), 1)
 
     assert due == _at(2026, 12, 8, 18)
+
+
+@pytest.mark.parametrize("hours", [0.5, 3, 12, 40])
+@pytest.mark.parametrize("start", [_at(2026, 4, 2, 16), _at(2026, 4, 4, 9), _at(2026, 2, 13, 20)])
+def test_business_seconds_undo_add_business_hours_when_holidays_and_weekends_lie_between(
+    start, hours
+):
+    cal = selectors.default_calendar()
+
+    due = businesstime.add_business_hours(cal, start, hours)
+
+    assert businesstime.business_seconds(cal, start, due) == int(hours * 3600)
+
+
+def test_business_seconds_count_nothing_on_a_holiday_or_backwards():
+    cal = selectors.default_calendar()
+
+    # Qingming, 4–6 April 2026, is a holiday
+    assert businesstime.business_seconds(cal, _at(2026, 4, 4, 9), _at(2026, 4, 6, 17)) == 0
+    assert businesstime.business_seconds(cal, _at(2026, 4, 7, 12), _at(2026, 4, 7, 11)) == 0

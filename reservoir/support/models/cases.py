@@ -80,6 +80,11 @@ class Case(TimeStampedModel):
     first_response_breached = models.BooleanField(default=False)
     next_response_breached = models.BooleanField(default=False)
     resolution_breached = models.BooleanField(default=False)
+    # The resolution and next-response clocks stop while the case waits for the customer
+    # (support.sla.sync_pause): when the current pause began, and the business seconds the
+    # resolution due time has been moved out by so far (re-applied when the policy changes).
+    sla_paused_at = models.DateTimeField(_("SLA paused since"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business seconds)"), default=0)
     escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
     # Resolved at the first contact: set when resolved (no customer follow-up, no reopen).
     first_contact_resolution = models.BooleanField(null=True, blank=True)

@@ -45,6 +45,13 @@ class SlaPolicy(models.Model):
         help_text=_("Empty: the default calendar."),
     )
     warn_before_minutes = models.PositiveIntegerField(_("warn before (minutes)"), default=60)
+    pause_on_pending_customer = models.BooleanField(
+        _("pause while waiting for the customer"),
+        default=True,
+        help_text=_(
+            "Resolution and next-response clocks stop while a case waits for the customer."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -18,6 +18,7 @@ TONES = {
     "running": "success",
     "warning": "warning",
     "breached": "danger",
+    "paused": "purple",
     "met": "neutral",
     "missed": "danger",
     "none": "neutral",
@@ -31,11 +32,11 @@ STATUS_TONES = {
     "closed": "neutral",
 }
 PRIORITY_TONES = {"low": "neutral", "normal": "neutral", "high": "warning", "urgent": "danger"}
-_RANK = {"breached": 0, "warning": 1, "running": 2}
+_RANK = {"breached": 0, "warning": 1, "running": 2, "paused": 3}
 
 
 def clock(case: Any, now: dt.datetime | None = None) -> Timer | None:
-    """The most urgent running timer of a case (breached, then warning, then soonest due)."""
+    """The most urgent open timer of a case (breached, warning, soonest due, then paused)."""
     running = [t for t in selectors.sla_state(case, now) if t.state in _RANK]
     if not running:
         return None

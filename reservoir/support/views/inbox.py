@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from reservoir.core.errors import DomainError
 from reservoir.parties import selectors as party_selectors
-from reservoir.support import selectors, services
+from reservoir.support import selectors, services, sla
 from reservoir.support.enums import ACTIVE_STATUSES, PRIORITY_RANK, MessageAuthor
 from reservoir.support.forms import CaseNewForm, InboxFilterForm
 from reservoir.support.models import Case
@@ -40,13 +40,17 @@ BREACHED = (
 
 
 def breaching_q(now: dt.datetime) -> Q:
-    """Active cases breached, or with a running target due within the hour."""
+    """Active cases breached, or with a running target due within the hour (a clock paused
+    while the case waits for the customer is not running)."""
     soon = now + SOON
     return (
         BREACHED
         | Q(first_response_at__isnull=True, first_response_due__lte=soon)
-        | Q(next_response_due__lte=soon)
-        | Q(resolved_at__isnull=True, resolution_due__lte=soon)
+        | (Q(next_response_due__lte=soon) & sla.ticking_q("next_response_due", now))
+        | (
+            Q(resolved_at__isnull=True, resolution_due__lte=soon)
+            & sla.ticking_q("resolution_due", now)
+        )
     )
 
 
@@ -63,23 +67,30 @@ def tab_q(tab: str, user_id: int, team_id: int | None, now: dt.datetime) -> Q:
     return Q()
 
 
-def with_next_due(qs: QuerySet[Case]) -> QuerySet[Any]:
-    """Annotate `next_due`: the earliest target still running (far future when none)."""
+def with_next_due(qs: QuerySet[Case], now: dt.datetime) -> QuerySet[Any]:
+    """Annotate `next_due`: the earliest target still running at `now` (far future when none;
+    a clock paused while the case waits for the customer is not running)."""
     first = When_(
         When(first_response_at__isnull=True, then=F("first_response_due")),
         default=Value(None),
         output_field=DateTimeField(),
     )
+    following = When_(
+        When(sla.ticking_q("next_response_due", now), then=F("next_response_due")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
     resolution = When_(
-        When(resolved_at__isnull=True, then=F("resolution_due")),
+        When(
+            Q(resolved_at__isnull=True) & sla.ticking_q("resolution_due", now),
+            then=F("resolution_due"),
+        ),
         default=Value(None),
         output_field=DateTimeField(),
     )
     far = Value(FAR, output_field=DateTimeField())
     return qs.annotate(
-        next_due=Least(
-            Coalesce(first, far), Coalesce(F("next_response_due"), far), Coalesce(resolution, far)
-        )
+        next_due=Least(Coalesce(first, far), Coalesce(following, far), Coalesce(resolution, far))
     )
 
 
@@ -122,7 +133,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     counts["all"] = None
     qs = _sorted(
-        with_next_due(base.filter(tab_q(tab, user.pk, user.team_id, now))), form.value("sort")
+        with_next_due(base.filter(tab_q(tab, user.pk, user.team_id, now)), now), form.value("sort")
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -1,6 +1,7 @@
 /*!
  * Agent desk behaviour (no build step, no library):
- *  - [data-due] SLA clocks tick down every second from the server's due time;
+ *  - [data-due] SLA clocks tick down every second from the server's due time (a clock
+ *    paused while the case waits for the customer, data-state="paused", stands still);
  *  - the reply box's Public / Internal switch restyles the box and its hint;
  *  - "Insert" in the KB picker puts an article's link and summary at the cursor;
  *  - the customer picker of "Log a case" fills the hidden party field;
@@ -25,6 +26,7 @@
   function tick() {
     var now = Date.now();
     doc.querySelectorAll(".sla-clock[data-due]").forEach(function (el) {
+      if (el.getAttribute("data-state") === "paused") return;
       var due = Date.parse(el.getAttribute("data-due"));
       if (isNaN(due)) return;
       var left = (due - now) / 1000;
