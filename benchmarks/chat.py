@@ -420,6 +420,8 @@ def child(quick: bool) -> int:
     size = SIZES["quick" if quick else "full"]
     cookies = make_agents(math.ceil(size["sessions"] / CAPACITY))
     env = dict(os.environ)
+    # every simulated visitor starts from 127.0.0.1: lift the per-address start limit
+    env["CHAT_SESSIONS_PER_IP"] = "0"
     env.setdefault("ACCESS_LOG", "0")
     env.setdefault("SERVER_LOG_LEVEL", "warning")
     with _http.server(env, Path(settings.DATA_DIR) / "server.log") as (port, pid):

@@ -256,6 +256,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Origins (comma-separated) whose pages may open the chat widget; "*" for any site.
 CHAT_ALLOWED_ORIGINS = os.environ.get("CHAT_ALLOWED_ORIGINS", "*")
+# CHAT_SESSIONS_PER_IP, CHAT_SESSIONS_PER_VISITOR, CHAT_SESSION_WINDOW_SECONDS and
+# CHAT_AGENT_STALE_SECONDS are read by reservoir.contact_center.conf (README table).
 
 # Service mailbox: inbound mail arrives through `reservoir manage support_mail smtpd` (SMTP
 # gateway your MX relays to) or is fetched from an IMAP mailbox every minute when

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +9,12 @@ class ContactCenterConfig(AppConfig):
     label = "contact_center"
     default_auto_field = "django.db.models.BigAutoField"
     verbose_name = _("Contact center")
+
+    def ready(self) -> None:
+        from reservoir.contact_center.tasks import purge_start_counts, sweep_presence
+        from reservoir.core import scheduler
+
+        scheduler.register("contact_center.sweep_presence", dt.timedelta(minutes=1), sweep_presence)
+        scheduler.register(
+            "contact_center.purge_start_counts", dt.timedelta(hours=1), purge_start_counts
+        )

@@ -7,6 +7,8 @@ Writes go through `services` (sync, on a thread) and return the pushes sent here
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -18,7 +20,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from reservoir.contact_center import selectors, services
+from reservoir.contact_center import presence, selectors, services
 from reservoir.contact_center.enums import OPEN_STATUSES
 from reservoir.contact_center.groups import AGENTS, agent_group, session_group
 from reservoir.contact_center.models import ChatSession
@@ -195,7 +197,11 @@ class VisitorConsumer(_ChatConsumer):
 
 
 class AgentConsumer(_ChatConsumer):
-    """`ws/chat/agent/`: a signed-in agent's chat console (several chats at once)."""
+    """`ws/chat/agent/`: a signed-in agent's chat console (several chats at once).
+
+    While open, it refreshes the agent's presence heartbeat (see `presence`): should this
+    server process die without closing the socket, the agent stops counting as online.
+    """
 
     handlers = {
         "availability": "on_availability",
@@ -225,6 +231,19 @@ class AgentConsumer(_ChatConsumer):
             await self._join(chat["id"])
         await self.send_json(hello)
         await self.send_pushes(pushes)
+        self.closing = asyncio.Event()
+        self.beating = asyncio.create_task(self._heartbeat(presence.heartbeat_seconds()))
+
+    async def _heartbeat(self, every: float) -> None:
+        """Refresh the agent's presence every `every` seconds until the console closes."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.closing.wait(), timeout=every)
+                return
+            try:
+                await database_sync_to_async(services.heartbeat)(self.user)
+            except Exception:  # a busy database: the next beat tries again
+                logger.warning("chat console heartbeat failed", exc_info=True)
 
     def _hello(self) -> dict[str, Any]:
         return {
@@ -241,6 +260,10 @@ class AgentConsumer(_ChatConsumer):
     async def disconnect(self, code: int) -> None:
         if not hasattr(self, "user"):
             return
+        if hasattr(self, "beating"):
+            # Wait for a beat in flight, so it cannot land after the count goes down.
+            self.closing.set()
+            await asyncio.gather(self.beating, return_exceptions=True)
         for session_id in list(self.sessions):
             await self.channel_layer.group_discard(session_group(session_id), self.channel_name)
         await self.channel_layer.group_discard(agent_group(self.user.pk), self.channel_name)

@@ -1,4 +1,4 @@
-"""Live chat: sessions, their messages, agents' chat capacity, canned responses."""
+"""Live chat: sessions, messages, agents' capacity and presence, start counts, canned responses."""
 
 from __future__ import annotations
 
@@ -105,10 +105,33 @@ class AgentChatState(models.Model):
     capacity = models.PositiveSmallIntegerField(_("capacity"), default=3)
     active_count = models.PositiveSmallIntegerField(default=0)
     online = models.PositiveSmallIntegerField(default=0)  # open console sockets
+    # The last heartbeat of any of the agent's consoles: a count whose consoles have gone
+    # silent (a killed server never closes them) is not believed (see `presence`).
+    seen_at = models.DateTimeField(null=True, blank=True)
     last_assigned_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.active_count}/{self.capacity}"
+
+
+class ChatStartCount(models.Model):
+    """Chats started from one client address or by one visitor (`key`, a hash) in a window.
+
+    Only used while the cache is per process (the default without Redis); see `throttle`.
+    """
+
+    key = models.CharField(max_length=64)
+    window_end = models.BigIntegerField()  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_end"], name="chat_start_count_unique")
+        ]
+        indexes = [models.Index(fields=["window_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}…: {self.count}"
 
 
 class CannedResponse(models.Model):

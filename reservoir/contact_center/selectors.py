@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from reservoir.contact_center import neighbours
 from reservoir.contact_center.enums import Author, SessionStatus
+from reservoir.contact_center.frames import message_frame
 from reservoir.contact_center.models import AgentChatState, CannedResponse, ChatMessage, ChatSession
 from reservoir.decisions.engine import Decision, decide
 from reservoir.decisions.facts import DecisionContext
@@ -59,8 +60,6 @@ def state_of(user: User) -> dict[str, Any]:
 
 def history(session: ChatSession, *, after_seq: int = 0) -> list[dict[str, Any]]:
     """The chat's messages in order (the last HISTORY_LIMIT), as frames."""
-    from reservoir.contact_center.services import message_frame
-
     qs = (
         ChatMessage.objects.filter(session=session, seq__gt=after_seq)
         .select_related("author_user")

@@ -4,7 +4,8 @@ console with the customer's 360 beside it, and canned responses.
 `POST /chat/api/sessions` and `/chat/widget.js` answer other origins (the widget is embedded
 on any website): CORS for CHAT_ALLOWED_ORIGINS (default "*"). The token they hand out, not a
 cookie, is the visitor's key; only a same-origin page (the portal) sends the session cookie,
-which identifies a signed-in customer.
+which identifies a signed-in customer. Starts are limited per client address and visitor
+(`throttle`): over a limit, 429 problem+json with Retry-After.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from reservoir.contact_center import routing, selectors, services
 from reservoir.contact_center.forms import CannedForm
 from reservoir.contact_center.models import CannedResponse
+from reservoir.contact_center.throttle import TooManyStarts, check_start, visitor_key
 from reservoir.contact_center.widget_strings import strings_for_all
+from reservoir.core.api.problems import problem
 from reservoir.core.customer_session import customer_party_id
 from reservoir.core.errors import DomainError
 from reservoir.iam.models import User
@@ -61,6 +64,7 @@ def _cors(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response["Vary"] = "Origin"
     response["Access-Control-Allow-Methods"] = "POST, OPTIONS"
     response["Access-Control-Allow-Headers"] = "Content-Type"
+    response["Access-Control-Expose-Headers"] = "Retry-After"
     response["Access-Control-Max-Age"] = "600"
     return response
 
@@ -100,37 +104,51 @@ def session_create(request: HttpRequest) -> HttpResponse:
     """
     if request.method == "OPTIONS":
         return _cors(request, HttpResponse(status=204))
+    return _cors(request, _start(request))
+
+
+def _start(request: HttpRequest) -> HttpResponse:
     if request.content_type != "application/json":
-        return _cors(request, _problem(415, _("Send JSON."), code="unsupported_media_type"))
+        return _problem(415, _("Send JSON."), code="unsupported_media_type")
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
-        return _cors(request, _problem(400, _("The body is not JSON."), code="bad_json"))
+        return _problem(400, _("The body is not JSON."), code="bad_json")
     if not isinstance(data, dict) or not all(
         isinstance(data.get(k, ""), str) for k in ("name", "email", "phone", "page_url", "language")
     ):
-        return _cors(request, _problem(422, _("Give text fields only."), code="invalid_input"))
+        return _problem(422, _("Give text fields only."), code="invalid_input")
     language = data.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language_from_request(request)
+    party_id = customer_party_id(request.session)
     try:
+        check_start(
+            remote_addr=str(request.META.get("REMOTE_ADDR", "")),
+            visitor=visitor_key(
+                party_id=party_id, email=data.get("email", ""), phone=data.get("phone", "")
+            ),
+        )
         session = services.start_session(
-            party_id=customer_party_id(request.session),
+            party_id=party_id,
             name=data.get("name", ""),
             email=data.get("email", ""),
             phone=data.get("phone", ""),
             page_url=data.get("page_url", "") or request.headers.get("Referer", ""),
             language=language,
         )
+    except TooManyStarts as exc:
+        retry = {"Retry-After": str(exc.retry_after)}
+        return problem(429, exc.message, code=exc.code, headers=retry)
     except DomainError as exc:
-        return _cors(request, _problem(exc.status, exc.message, code=exc.code, field=exc.field))
+        return _problem(exc.status, exc.message, code=exc.code, field=exc.field)
     body = {
         "token": session.token,
         "ws_path": routing.VISITOR_PATH,
         "status": session.status,
         "name": session.name,
     }
-    return _cors(request, JsonResponse(body, status=201))
+    return JsonResponse(body, status=201)
 
 
 # ------------------------------------------------------------------ the console

@@ -33,6 +33,9 @@ def _strings() -> dict[str, str]:
         "thanks": _("Thank you for your rating!"),
         "reconnecting": _("Reconnecting…"),
         "error": _("Something went wrong. Please try again."),
+        "rate_limited": _(
+            "Too many chats were started from here. Please try again in a few minutes."
+        ),
         "new_chat": _("Start a new chat"),
         "read_more": _("Read the article"),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import factory
@@ -9,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 
 from reservoir.contact_center import services
 from reservoir.contact_center.models import AgentChatState, CannedResponse, ChatSession
@@ -19,10 +21,22 @@ from reservoir.parties.tests.factories import PartyFactory
 IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
-def agent(*, available: bool = True, capacity: int = 3, online: int = 1, **kwargs: Any) -> Any:
+def agent(
+    *,
+    available: bool = True,
+    capacity: int = 3,
+    online: int = 1,
+    seen_at: dt.datetime | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A chat agent; with `online` consoles, heard from just now unless `seen_at` says."""
     kwargs.setdefault("role", Role.CONTACT_CENTER_AGENT)
     user = UserFactory(**kwargs)
-    AgentChatState.objects.create(user=user, available=available, capacity=capacity, online=online)
+    if seen_at is None and online:
+        seen_at = timezone.now()
+    AgentChatState.objects.create(
+        user=user, available=available, capacity=capacity, online=online, seen_at=seen_at
+    )
     return user
 
 

@@ -1,13 +1,16 @@
 """The widget's and the console's sockets, through the real ASGI application."""
 
+import asyncio
+import datetime as dt
 import json
 
 import pytest
 from channels.db import database_sync_to_async
 from django.test import override_settings
+from django.utils import timezone
 
 from reservoir.contact_center.enums import Author, SessionStatus
-from reservoir.contact_center.models import ChatMessage, ChatSession
+from reservoir.contact_center.models import AgentChatState, ChatMessage, ChatSession
 from reservoir.contact_center.tests.factories import (
     IN_MEMORY,
     CannedFactory,
@@ -18,7 +21,11 @@ from reservoir.contact_center.tests.factories import (
     visitor_socket,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.asyncio,
+    pytest.mark.usefixtures("close_sync_thread_connections"),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -215,3 +222,28 @@ async def test_sync_resends_messages_after_a_gap():
     assert (status["type"], status["status"]) == ("status", "bot")
     assert (refused["code"], refused["field"]) == ("invalid_input", "after_seq")
     await widget.disconnect()
+
+
+@override_settings(CHAT_AGENT_STALE_SECONDS=3)
+async def test_open_console_keeps_its_agent_present_and_close_counts_down():
+    user = await database_sync_to_async(agent)(online=0)
+    console = agent_socket(await database_sync_to_async(session_cookie)(user))
+    await console.connect()
+    await _frames_until(console, "hello")
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    await database_sync_to_async(AgentChatState.objects.filter(pk=user.pk).update)(
+        seen_at=long_ago, online=0
+    )  # as if the sweep had run while this console was silent
+
+    state = None
+    for _ in range(40):  # a beat every second (a third of the threshold)
+        await asyncio.sleep(0.1)
+        state = await database_sync_to_async(AgentChatState.objects.get)(pk=user.pk)
+        if state.seen_at > long_ago:
+            break
+    await console.disconnect()
+    closed = await database_sync_to_async(AgentChatState.objects.get)(pk=user.pk)
+
+    assert state is not None
+    assert (state.online, state.seen_at > long_ago) == (1, True)
+    assert closed.online == 0

@@ -330,11 +330,19 @@
       credentials: sameOrigin ? "same-origin" : "omit",
       body: JSON.stringify(payload)
     }).then(function (response) {
-      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+      if (response.status === 429) return { ok: false, status: 429, body: {} };  // any proxy's too
+      return response.json().then(function (body) {
+        return { ok: response.ok, status: response.status, body: body || {} };
+      });
     }).then(function (result) {
       startBtn.disabled = false;
+      if (result.status === 429) {
+        // too many chats started from here: say so even for the portal's silent start
+        formError.textContent = t("rate_limited");
+        return false;
+      }
       if (!result.ok) {
-        if (!silent) formError.textContent = result.body.title || t("error");
+        if (!silent) formError.textContent = result.body.detail || result.body.title || t("error");
         return false;
       }
       saveToken(result.body.token);
