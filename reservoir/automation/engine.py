@@ -4,9 +4,13 @@
   matching enabled rule — the run key `<rule>:<event key>` is unique, so a duplicate delivery
   creates nothing — and enqueues `execute_run` in the same transaction (an outbox).
 - `execute(run_id)` (in the worker) evaluates the condition and runs the actions in order,
-  all inside `core.tasks.once(run key)`: a worker killed mid-run leaves no partial effect and
-  the requeued task does the work once. A failing action rolls the run back; it is retried
-  (RETRY_DELAYS) and then marked failed, with the error in the run log.
+  each in its own transaction with its row in the per-action ledger (`ledger.run_step`): an
+  action that completed is never run again by a retry, whether the retry follows a failing
+  later action or a worker killed mid-run (the requeued task skips the completed actions and
+  replays their log lines). A failing action rolls back itself only; the run is retried
+  (RETRY_DELAYS) from that action and then marked failed, with the error in the run log.
+  Effects outside the database (email, webhooks) are at least once with a dedup key: see
+  `ledger` and `actions/outbound.py`.
 - Loops: events published while a run executes carry that run as their cause (a context
   variable read at delivery); a chain deeper than MAX_DEPTH is stopped, and a rule may run at
   most `max_runs_per_hour` times per customer. Both are logged as runs and audited.
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -27,12 +32,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reservoir.audit import services as audit
-from reservoir.automation import conditions, timers
+from reservoir.automation import conditions, ledger, timers
 from reservoir.automation.actions import registry
 from reservoir.automation.enums import FINISHED, RunStatus, TriggerKind
-from reservoir.automation.models import Rule, Run
+from reservoir.automation.models import Rule, Run, RunStep
 from reservoir.automation.triggers import Occurrence
-from reservoir.core.tasks import once
 from reservoir.parties.models import Party
 
 log = logging.getLogger(__name__)
@@ -157,35 +161,73 @@ def create_run(
     return run
 
 
-def _run_actions(run: Run, rule: Rule, party: Party | None) -> list[dict[str, Any]]:
+def _act(
+    action: registry.ActionType, ctx: registry.ActionContext, options: dict[str, Any], attempt: int
+) -> tuple[ledger.Entry, ledger.State]:
+    started = time.perf_counter()
+    message = action.run(ctx, options)
+    entry = {
+        "action": action.key,
+        "index": ctx.index,
+        "ok": True,
+        "message": str(message),
+        "ms": round((time.perf_counter() - started) * 1000, 2),
+        "attempt": attempt,
+    }
+    return entry, dict(ctx.state)
+
+
+def _run_actions(
+    run: Run,
+    rule: Rule,
+    party: Party | None,
+    done: dict[int, RunStep],
+    entries: list[dict[str, Any]],
+) -> None:
+    """Run the rule's actions in order, appending their log lines to `entries`.
+
+    Actions in `done` (completed by an earlier attempt) are skipped: their log line and the
+    state they left are replayed. Side effects: each action's effects with its ledger row,
+    committed per action.
+    """
     ctx = registry.ActionContext(
-        rule_id=rule.pk, run_id=run.pk, party=party, event=run.event, now=timezone.now()
+        rule_id=rule.pk,
+        run_id=run.pk,
+        party=party,
+        event=run.event,
+        now=timezone.now(),
+        rule_name=rule.name,
     )
-    entries = []
     for index, spec in enumerate(rule.actions):
+        prior = done.get(index)
+        if prior is not None:
+            entries.append(prior.entry)
+            ctx.state.update(prior.state)
+            continue
         action = registry.get(spec.get("type", ""))
         if action is None:
             raise ValueError(_("Unknown action “%(t)s”.") % {"t": spec.get("type")})
         if action.needs_party and party is None:
             raise ValueError(_("%(a)s needs a customer.") % {"a": action.label})
-        started = time.perf_counter()
-        message = action.run(ctx, spec.get("options") or {})
-        entries.append(
-            {
-                "action": action.key,
-                "index": index,
-                "ok": True,
-                "message": str(message),
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-            }
+        ctx.index = index
+        options = spec.get("options") or {}
+        entry, state = ledger.run_step(
+            run.pk, index, action.key, functools.partial(_act, action, ctx, options, run.attempts)
         )
-    return entries
+        entries.append(entry)
+        ctx.state.update(state)
 
 
-def _decide(run: Run, rule: Rule) -> str | None:
-    """Why the run should not act (disabled, condition false, "unless" true), or None."""
+def _decide(run: Run, rule: Rule, *, acted: bool) -> str | None:
+    """Why the run should not act (disabled, condition false, "unless" true), or None.
+
+    Once an earlier attempt completed an action the run has decided: only disabling the rule
+    stops the remaining actions (the first actions may have changed what the condition reads).
+    """
     if not rule.enabled:
         return _("The rule is disabled.")
+    if acted:
+        return None
     if not conditions.holds(rule.condition, run.party_id, run.event):
         return _("The condition is not met.")
     unless = rule.trigger_options.get("unless", "") if rule.trigger == TriggerKind.DELAY else ""
@@ -197,9 +239,10 @@ def _decide(run: Run, rule: Rule) -> str | None:
 def execute(run_id: int) -> str:
     """Execute one run (idempotent: a finished run is left alone); return its status.
 
-    Side effects: the actions' writes, the run row (status, log, duration), events
-    published by the actions (delivered with this run as their cause). On failure the run is
-    rolled back and re-enqueued after a delay, or marked failed after the last attempt.
+    Side effects: the actions' writes (each action once: see `ledger`), the run row (status,
+    log, duration), events published by the actions (delivered after each action's commit,
+    with this run as their cause). On failure the failing action is rolled back and the run
+    re-enqueued after a delay, or marked failed after the last attempt.
     """
     run = Run.objects.select_related("rule").filter(pk=run_id).first()
     if run is None or run.status in FINISHED:
@@ -209,32 +252,34 @@ def execute(run_id: int) -> str:
     run.attempts += 1
     run.status, run.started_at = RunStatus.RUNNING, run.started_at or timezone.now()
     run.save(update_fields=["attempts", "status", "started_at"])
+    entries: list[dict[str, Any]] = []
     try:
-        with (
-            caused_by(run.pk, run.depth),
-            once(f"automation.run:{run.pk}", task_name="automation") as first,
-        ):
-            if not first:
-                return run.status
+        with caused_by(run.pk, run.depth):
+            done = ledger.completed(run.pk)
             party = Party.objects.filter(pk=run.party_id).first() if run.party_id else None
-            reason = _decide(run, rule)
+            reason = _decide(run, rule, acted=bool(done))
             if reason is not None:
-                run.status, run.log = RunStatus.SKIPPED, [{"message": reason, "ok": True}]
+                replayed = [done[i].entry for i in sorted(done)]
+                run.status, run.log = (
+                    RunStatus.SKIPPED,
+                    [*replayed, {"message": reason, "ok": True}],
+                )
             else:
-                run.status, run.log = RunStatus.SUCCEEDED, _run_actions(run, rule, party)
+                _run_actions(run, rule, party, done, entries)
+                run.status, run.log = RunStatus.SUCCEEDED, entries
             run.error = ""
             run.finished_at = timezone.now()
             run.duration_ms = round((time.perf_counter() - started) * 1000, 2)
             run.save()
-    except Exception as exc:  # an action failed: nothing of this attempt was kept
+    except Exception as exc:  # an action failed: that action left nothing behind
         log.warning("automation run %s failed: %s", run.pk, exc)
-        _failed(run, exc, started)
+        _failed(run, exc, started, entries)
     return run.status
 
 
-def _failed(run: Run, exc: Exception, started: float) -> None:
+def _failed(run: Run, exc: Exception, started: float, entries: list[dict[str, Any]]) -> None:
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
-    run.log = [{"message": run.error, "ok": False, "attempt": run.attempts}]
+    run.log = [*entries, {"message": run.error, "ok": False, "attempt": run.attempts}]
     run.duration_ms = round((time.perf_counter() - started) * 1000, 2)
     if run.attempts <= len(RETRY_DELAYS):
         run.status = RunStatus.RETRYING

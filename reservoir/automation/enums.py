@@ -1,4 +1,4 @@
-"""Trigger kinds and run states."""
+"""Trigger kinds, run states, and the timeline source of automation's emails."""
 
 from __future__ import annotations
 
@@ -43,3 +43,8 @@ FINISHED = {
     RunStatus.LOOP_STOPPED,
     RunStatus.RATE_LIMITED,
 }
+
+
+# The `source` of the interactions automation records (emails to customers). They do not
+# trigger "interaction recorded" rules: an email rule on that trigger would answer itself.
+TIMELINE_SOURCE = "automation"

@@ -1,5 +1,5 @@
-"""Automation rules, their runs (one per rule and event), due time-trigger runs, and the
-round-robin cursors."""
+"""Automation rules, their runs (one per rule and event), the actions each run completed,
+due time-trigger runs, and the round-robin cursors."""
 
 from __future__ import annotations
 
@@ -71,6 +71,31 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id}:{self.key}"
+
+
+class RunStep(models.Model):
+    """One action of one run that completed: the ledger a retried run skips (see ledger.py).
+
+    Written in the action's own transaction, so it commits with the action's database effects.
+    `entry` is the run-log line the action wrote; `state` the scratch state it left for the
+    actions after it (JSON: ids, not model instances).
+    """
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="steps")
+    index = models.PositiveSmallIntegerField()
+    action = models.CharField(max_length=50)
+    entry = models.JSONField(default=dict, blank=True)
+    state = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="automation_runstep_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.index}"
 
 
 class DueRun(models.Model):

@@ -69,5 +69,5 @@ def run_assign(ctx: ActionContext, options: dict[str, Any]) -> str:
     if chosen is None:
         raise ValueError(_("Nobody to assign to: the team has no active member."))
     party_services.update_party(ctx.party, by=None, owner=chosen)
-    ctx.state["assignee"] = chosen
+    ctx.state["assignee_id"] = chosen.pk
     return _("Assigned to %(u)s.") % {"u": chosen.username}

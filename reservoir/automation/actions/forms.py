@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reservoir.calendars.models import BusinessCalendar
+from reservoir.consent.enums import ConsentPurpose
 from reservoir.iam.models import Team, User
 from reservoir.parties.enums import PartyRoleKind
 from reservoir.todos.models import TodoPriority
@@ -83,6 +84,18 @@ class EmailForm(forms.Form):
     ]
     to = forms.ChoiceField(label=_("To"), choices=TO, initial="owner")
     address = forms.EmailField(label=_("Address"), required=False)
+    # Not required, so rules and API clients from before the field keep validating: empty
+    # means service, which is what those rules sent.
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=ConsentPurpose.choices,
+        initial=ConsentPurpose.SERVICE,
+        required=False,
+        help_text=_(
+            "For the customer: service messages go out unless they objected; offers and news "
+            "only after they opted in."
+        ),
+    )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
@@ -90,6 +103,9 @@ class EmailForm(forms.Form):
         max_length=5000,
         help_text=_("Placeholders: {{ customer }}, {{ owner }}, {{ rule }}."),
     )
+
+    def clean_purpose(self) -> str:
+        return str(self.cleaned_data.get("purpose") or ConsentPurpose.SERVICE)
 
 
 class SetFieldForm(forms.Form):

@@ -1,9 +1,11 @@
 """The actions registry: apps register action types; rules list them in order.
 
 An action type has a key, a label, an options form (what the rule editor shows — forms, not
-code) and `run(ctx, options) -> str` that does the work inside the run's transaction and
-returns a line for the run log. Raising fails the run (it is retried; the transaction rolls
-back, so a retried run never doubles a database effect).
+code) and `run(ctx, options) -> str` that does the work inside the action's own transaction
+and returns a line for the run log. Raising fails the run (it is retried; this action's
+transaction rolls back, and the actions before it, already committed with their ledger rows,
+are not run again — see `automation.ledger`). What an action leaves in `ctx.state` for later
+actions must be JSON (ids, not model instances): a retry restores it from the ledger.
 """
 
 from __future__ import annotations
@@ -19,14 +21,20 @@ from django.utils.functional import Promise
 
 @dataclass
 class ActionContext:
-    """What one run's actions share: the rule and run ids, the party, a scratch state."""
+    """What one run's actions share: the rule and run ids, the party, a scratch state.
+
+    `index` is the position of the action being run (with `run_id`, what names one action of
+    one run: `ledger.dedup_key`).
+    """
 
     rule_id: int
     run_id: int
     party: Any  # parties.Party | None
     event: dict[str, Any]
     now: dt.datetime
-    state: dict[str, Any] = field(default_factory=dict)  # e.g. "assignee": User
+    state: dict[str, Any] = field(default_factory=dict)  # JSON only, e.g. "assignee_id": 7
+    index: int = 0
+    rule_name: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from reservoir.todos.models import TodoPriority
 def recipient(ctx: ActionContext, who: str, user_id: int | None) -> User | None:
     if who == "user" and user_id:
         return User.objects.filter(pk=user_id, is_active=True).first()
-    if who == "assigned" and ctx.state.get("assignee") is not None:
-        return ctx.state["assignee"]  # type: ignore[no-any-return]
+    if who == "assigned" and ctx.state.get("assignee_id") is not None:
+        return User.objects.filter(pk=ctx.state["assignee_id"]).first()
     party = ctx.party
     if party is not None and party.owner_id:
         return User.objects.filter(pk=party.owner_id, is_active=True).first()

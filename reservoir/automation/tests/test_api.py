@@ -127,3 +127,29 @@ def test_runs_endpoint_query_count_does_not_grow_with_runs(client, admin_user):
     three = count_queries(client, "/api/v1/automation/runs")
 
     assert one == three
+
+
+def test_api_email_action_without_purpose_is_stored_as_service_and_bad_purpose_refused(
+    client, manager_b
+):
+    headers = bearer(manager_b)
+    email = {"to": "customer", "address": "", "subject": "Hi", "body": "Text"}
+
+    created = client.post(
+        "/api/v1/automation/rules",
+        {**RULE, "actions": [{"type": "send_email", "options": email}]},
+        content_type="application/json",
+        headers=headers,
+    )
+    refused = client.post(
+        "/api/v1/automation/rules",
+        {**RULE, "actions": [{"type": "send_email", "options": {**email, "purpose": "spam"}}]},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert created.status_code == 201
+    assert created.json()["actions"][0]["options"]["purpose"] == "service"
+    assert refused.status_code == 422
+    assert "purpose" in refused.content.decode()
+    assert Rule.objects.count() == 1

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 
 from reservoir.audit.models import AuditEntry
 from reservoir.automation.engine import MAX_DEPTH
@@ -8,7 +9,9 @@ from reservoir.automation.tests.factories import RuleFactory
 from reservoir.automation.tests.support import drain
 from reservoir.iam.tests.factories import TeamFactory, UserFactory
 from reservoir.parties import services as party_services
-from reservoir.parties.tests.factories import PartyFactory
+from reservoir.parties.tests.factories import ContactPointFactory, PartyFactory
+from reservoir.timeline import services as timeline_services
+from reservoir.timeline.models import Interaction
 
 # Events are delivered on commit: these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,3 +57,38 @@ def test_rate_limit_stops_a_loop_before_depth_when_limit_is_lower():
 
     statuses = list(Run.objects.filter(rule=rule).order_by("id").values_list("status", flat=True))
     assert statuses == [RunStatus.SUCCEEDED] * 3 + [RunStatus.RATE_LIMITED]
+
+
+def test_customer_email_rule_on_recorded_interactions_does_not_answer_its_own_email():
+    rule = RuleFactory(
+        trigger=TriggerKind.INTERACTION_RECORDED,
+        max_runs_per_hour=100,
+        actions=[
+            {
+                "type": "send_email",
+                "options": {
+                    "to": "customer",
+                    "address": "",
+                    "purpose": "service",
+                    "subject": "Thanks for your message",
+                    "body": "We will answer soon.",
+                },
+            }
+        ],
+    )
+    party = PartyFactory()
+    ContactPointFactory(party=party, value="wang@example.com", is_primary=True)
+
+    timeline_services.record_interaction(
+        timeline_services.InteractionInput(
+            channel="email", direction="inbound", party_id=party.pk, subject="Question"
+        ),
+        by=None,
+    )
+    drain(rounds=50)
+
+    assert len(mail.outbox) == 1
+    assert list(Run.objects.filter(rule=rule).values_list("status", flat=True)) == [
+        RunStatus.SUCCEEDED
+    ]
+    assert Interaction.objects.filter(party=party, direction="outbound").count() == 1

@@ -146,3 +146,61 @@ def test_action_save_answers_404_when_position_or_type_is_garbage(client, manage
         302,
     )
     assert rule.actions == []
+
+
+def _email_post(rule, **extra):
+    data = {
+        "type": "send_email",
+        "new-to": "customer",
+        "new-address": "",
+        "new-subject": "Hello {{ customer }}",
+        "new-body": "Our news",
+    }
+    data.update({f"new-{k}": v for k, v in extra.items()})
+    return data
+
+
+def test_email_action_saves_the_consent_purpose_chosen_in_the_editor(client, manager_b):
+    rule = RuleFactory()
+    client.force_login(manager_b)
+
+    client.post(f"/automation/rules/{rule.pk}/actions/new/", _email_post(rule, purpose="marketing"))
+    client.post(f"/automation/rules/{rule.pk}/actions/new/", _email_post(rule))
+    page = client.get(f"/automation/rules/{rule.pk}/")
+
+    rule.refresh_from_db()
+    html = page.content.decode()
+    assert [a["options"]["purpose"] for a in rule.actions] == ["marketing", "service"]
+    assert 'name="a0-purpose"' in html
+    assert '<option value="marketing" selected>' in html
+    assert html.count('<option value="service" selected>') == 1
+
+
+def test_email_action_with_unknown_purpose_is_refused_with_a_message(client, manager_b):
+    rule = RuleFactory()
+    client.force_login(manager_b)
+
+    response = client.post(
+        f"/automation/rules/{rule.pk}/actions/new/", _email_post(rule, purpose="spam"), follow=True
+    )
+
+    rule.refresh_from_db()
+    assert response.status_code == 200
+    assert "Send an email was not saved" in response.content.decode()
+    assert rule.actions == []
+
+
+def test_legacy_email_action_shows_service_purpose_in_the_editor(client, manager_b):
+    rule = RuleFactory(
+        actions=[
+            {
+                "type": "send_email",
+                "options": {"to": "customer", "address": "", "subject": "s", "body": "b"},
+            }
+        ]
+    )
+    client.force_login(manager_b)
+
+    page = client.get(f"/automation/rules/{rule.pk}/")
+
+    assert '<option value="service" selected>' in page.content.decode()

@@ -8,11 +8,13 @@ import pytest
 
 from reservoir.automation import engine
 from reservoir.automation.enums import RunStatus, TriggerKind
-from reservoir.automation.models import Run
+from reservoir.automation.models import Run, RunStep
 from reservoir.automation.tests.factories import RuleFactory
 from reservoir.automation.tests.support import drain
 from reservoir.automation.triggers import Occurrence
+from reservoir.iam.tests.factories import TeamFactory, UserFactory
 from reservoir.parties.tests.factories import PartyFactory
+from reservoir.todos.models import Todo
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +22,13 @@ pytestmark = pytest.mark.django_db
 class _Receiver(BaseHTTPRequestHandler):
     received: list[tuple[dict[str, str], bytes]] = []
     status = 200
+    answers: list[int] = []  # answered first, in order; then `status`
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append((dict(self.headers), body))
-        self.send_response(type(self).status)
+        answers = type(self).answers
+        self.send_response(answers.pop(0) if answers else type(self).status)
         self.end_headers()
 
     def log_message(self, *args):
@@ -35,6 +39,7 @@ class _Receiver(BaseHTTPRequestHandler):
 def receiver():
     _Receiver.received = []
     _Receiver.status = 200
+    _Receiver.answers = []
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -42,10 +47,17 @@ def receiver():
     server.shutdown()
 
 
-def _rule(url):
-    return RuleFactory(
-        trigger=TriggerKind.ORDER_PLACED,
-        actions=[{"type": "webhook", "options": {"url": url, "secret": "s3cret", "timeout": 2}}],
+def _hook(url):
+    return {"type": "webhook", "options": {"url": url, "secret": "s3cret", "timeout": 2}}
+
+
+def _rule(url, *more):
+    return RuleFactory(trigger=TriggerKind.ORDER_PLACED, actions=[_hook(url), *more])
+
+
+def _order(party, order_id=9):
+    return Occurrence(
+        TriggerKind.ORDER_PLACED, party.pk, f"order:{order_id}", {"order_id": order_id}
     )
 
 
@@ -78,3 +90,87 @@ def test_webhook_error_answer_makes_run_retry(receiver):
     run = Run.objects.get()
     assert run.status == RunStatus.RETRYING
     assert "500" in run.error
+
+
+def test_webhook_carries_same_idempotency_key_when_retried(receiver):
+    url, handler = receiver
+    handler.answers = [503]
+    _rule(url)
+    party = PartyFactory()
+
+    engine.dispatch(_order(party))
+    drain(retrying=True)
+
+    run = Run.objects.get()
+    keys = [headers["Idempotency-Key"] for headers, _body in handler.received]
+    assert run.status == RunStatus.SUCCEEDED
+    assert run.attempts == 2
+    assert len(keys) == 2
+    assert keys[0] == keys[1]
+    assert keys[0].startswith(f"{run.pk}-0-")
+
+
+def test_webhook_idempotency_key_differs_between_runs_and_actions(receiver):
+    url, handler = receiver
+    _rule(url, _hook(url))
+    party = PartyFactory()
+
+    engine.dispatch(_order(party, 1))
+    engine.dispatch(_order(party, 2))
+    drain()
+
+    keys = [headers["Idempotency-Key"] for headers, _body in handler.received]
+    assert len(keys) == 4
+    assert len(set(keys)) == 4
+
+
+def test_webhook_is_called_once_when_a_later_action_fails_and_the_run_retries(receiver):
+    url, handler = receiver
+    _rule(url, {"type": "escalate", "options": {"to": "manager", "reason": "late"}})
+    party = PartyFactory(team=TeamFactory())
+
+    engine.dispatch(_order(party))
+    drain(retrying=True)
+
+    run = Run.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert run.attempts == 4
+    assert len(handler.received) == 1
+    assert RunStep.objects.filter(run=run).count() == 1
+
+
+def test_retry_replays_assignment_state_when_webhook_between_failed_once(receiver):
+    url, handler = receiver
+    handler.answers = [500]
+    team = TeamFactory()
+    first, _second = UserFactory(team=team), UserFactory(team=team)
+    todo = {
+        "type": "create_todo",
+        "options": {
+            "title": "Call",
+            "due_in": 1,
+            "due_unit": "days",
+            "assign_to": "assigned",
+            "priority": "normal",
+        },
+    }
+    RuleFactory(
+        trigger=TriggerKind.ORDER_PLACED,
+        actions=[
+            {"type": "assign", "options": {"strategy": "round_robin", "team": team.pk}},
+            _hook(url),
+            todo,
+        ],
+    )
+    party = PartyFactory()
+
+    engine.dispatch(_order(party))
+    drain(retrying=True)
+
+    run = Run.objects.get()
+    party.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
+    assert [e["action"] for e in run.log] == ["assign", "webhook", "create_todo"]
+    assert [e["attempt"] for e in run.log] == [1, 2, 2]
+    assert party.owner_id == first.pk
+    assert Todo.objects.get().assignee_id == first.pk
