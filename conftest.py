@@ -1,6 +1,10 @@
-"""Shared pytest fixtures: staff users in two teams, for visibility tests."""
+"""Shared pytest fixtures: staff users in two teams, for visibility tests; thread cleanup."""
+
+import asyncio
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
 
 from reservoir.iam.enums import Role
 from reservoir.iam.tests.factories import TeamFactory, UserFactory
@@ -41,3 +45,17 @@ def manager_b(team_b):
 @pytest.fixture
 def admin_user(db):
     return UserFactory(username="admin", role=Role.ADMINISTRATOR, team=None, is_superuser=True)
+
+
+@pytest.fixture
+def close_sync_thread_connections():
+    """After the test, close the database connections of asgiref's shared sync thread.
+
+    `database_sync_to_async` (channels consumers) and `sync_to_async` called outside a request
+    run the ORM on that one long-lived thread. With CONN_MAX_AGE its connection survives
+    `close_old_connections` and the test, and PostgreSQL then refuses to drop the test
+    database ("is being accessed by other users"). `sync_to_async` with no sync caller above
+    it runs on that same thread, so `close_all` there closes exactly those connections.
+    """
+    yield
+    asyncio.run(sync_to_async(connections.close_all)())

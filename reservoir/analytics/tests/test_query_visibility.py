@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -62,6 +63,16 @@ def test_an_inactive_user_sees_nothing(world):
 
 def test_cohorts_are_filtered_too(world):
     assert [c["size"] for c in cohort_retention(actor=world.rep_a)] == [1, 1]
+
+
+def test_cohorts_keep_visible_customers_whose_first_order_is_in_the_period(world):
+    since = cohort_retention(
+        actor=world.rep_a, start=dt.date(2024, 6, 1), end=dt.date(2025, 12, 31)
+    )
+    until = cohort_retention(actor=world.rep_a, end=dt.date(2024, 6, 30))
+
+    assert [(c["cohort"], c["size"]) for c in since] == [("2024-11", 1)]  # Dave, not Bob
+    assert [(c["cohort"], c["size"]) for c in until] == [("2024-03", 1)]  # Alice
 
 
 @pytest.mark.parametrize("role", [Role.SALES_REP, Role.MANAGER, Role.ANALYST])

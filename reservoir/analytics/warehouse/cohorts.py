@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from reservoir.analytics.warehouse import store
 from reservoir.analytics.warehouse.access import customer_predicate
-from reservoir.analytics.warehouse.engine import money
+from reservoir.analytics.warehouse.measures import money
+from reservoir.analytics.warehouse.periods import period_conditions
 
 if TYPE_CHECKING:
     from reservoir.iam.models import User
@@ -33,13 +34,9 @@ def cohort_retention(
 ) -> list[dict[str, Any]]:
     """See `query.cohort_retention`."""
     vis_sql, params = customer_predicate(actor)
-    where = ["c.first_order_date IS NOT NULL"] + ([vis_sql] if vis_sql else [])
-    if start:
-        where.append("c.first_order_date >= ?")
-        params.append(start)
-    if end:
-        where.append("c.first_order_date <= ?")
-        params.append(end)
+    dates, date_params = period_conditions("c.first_order_date", start, end)
+    where = ["c.first_order_date IS NOT NULL", *([vis_sql] if vis_sql else []), *dates]
+    params += date_params
     cohort = _MONTH_NO.format(d="c.first_order_date")
     active = _MONTH_NO.format(d="f.date_key")
     sql = f"""

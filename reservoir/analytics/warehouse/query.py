@@ -17,7 +17,7 @@ customer in a cell placed their first order ever on a day of that cell; returnin
 = customers − new customers. `interactions`/`interaction_cost` come from the interaction
 fact and cannot be split by product.
 
-The SQL (`engine`) is plain ANSI: joins, GROUP BY, COUNT(DISTINCT), CASE, bound parameters,
+The SQL (`aggregate`) is plain ANSI: joins, GROUP BY, COUNT(DISTINCT), CASE, bound parameters,
 no ROLLUP/CUBE or engine-specific functions, identifiers only from the whitelists below, so
 it moves to a larger engine (Postgres, Trino, BigQuery ...) through sqlglot/Ibis unchanged.
 """

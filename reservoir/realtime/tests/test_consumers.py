@@ -35,6 +35,7 @@ async def _watch_and_ingest(user, party_id: int, batches: list[list[int]]) -> li
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("close_sync_thread_connections")
 def test_open_360_page_refreshes_only_for_batches_naming_its_party():
     admin = UserFactory(role="administrator")
     watched, other = PartyFactory(), PartyFactory()

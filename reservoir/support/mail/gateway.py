@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from reservoir.core.errors import InvalidInput
 from reservoir.support.mail.inbound import receive_email
@@ -22,10 +22,13 @@ MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 
 
 def _store(raw: bytes) -> None:
+    """Store one message on a pool thread. Side effects: closes this thread's database
+    connection afterwards: the server's pool threads would otherwise keep one open each after
+    the server stops, and mail volume is low enough that reconnecting per message is cheap."""
     try:
         receive_email(raw)
     finally:
-        close_old_connections()
+        connection.close()
 
 
 class SupportInbox:
