@@ -115,7 +115,7 @@ class Context360:
     cases: list[CaseView]
     timeline: list[Any]
     decision: Decision | None
-    channel_counts: dict[str, int]
+    channel_counts: list[timeline_selectors.ChannelCount]
 
 
 def context_360(*, actor: User, session: ChatSession) -> Context360:
@@ -128,7 +128,7 @@ def context_360(*, actor: User, session: ChatSession) -> Context360:
     if session.party_id is not None:
         party = party_selectors.for_user(actor).filter(pk=session.party_id).first()
     if party is None:
-        return Context360(None, [], [], None, {})
+        return Context360(None, [], [], None, [])
     cases = [CaseView(c, neighbours.case_messages(c)) for c in neighbours.open_cases(party.pk)]
     recent = list(
         timeline_selectors.for_user(actor)
@@ -142,5 +142,5 @@ def context_360(*, actor: User, session: ChatSession) -> Context360:
         actor=actor,
     )
     return Context360(
-        party, cases, recent, decision, timeline_selectors.channel_counts(party_id=party.pk)
+        party, cases, recent, decision, timeline_selectors.channel_breakdown(party_id=party.pk)
     )

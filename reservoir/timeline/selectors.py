@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, QuerySet
 
 from reservoir.iam.models import User
 from reservoir.iam.visibility import visible_q
+from reservoir.timeline.enums import Channel
 from reservoir.timeline.models import Conversation, Interaction
 
 
@@ -80,6 +81,23 @@ def channel_counts(*, party_id: int) -> dict[str, int]:
     """Return {channel: count} of a party's interactions (the caller has checked visibility)."""
     rows = Interaction.objects.filter(party_id=party_id).values("channel").annotate(n=Count("id"))
     return {r["channel"]: r["n"] for r in rows}
+
+
+class ChannelCount(NamedTuple):
+    channel: str
+    label: str  # in the current language
+    interactions: int
+
+
+def channel_breakdown(*, party_id: int) -> list[ChannelCount]:
+    """A party's interactions per channel, labelled, busiest first (the caller has checked
+    visibility)."""
+    labels = dict(Channel.choices)
+    rows = (
+        ChannelCount(c, str(labels.get(c, c)), n)
+        for c, n in channel_counts(party_id=party_id).items()
+    )
+    return sorted(rows, key=lambda row: (-row.interactions, row.label))
 
 
 def list_conversations(*, party_id: int, limit: int = 20) -> QuerySet[Conversation]:

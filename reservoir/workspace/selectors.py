@@ -154,8 +154,7 @@ def get_timeline_page(
 def get_party_360(*, actor: User, party: Party) -> dict[str, Any]:
     """Every panel of the Customer 360 page except the timeline (the caller checked `party`
     is visible through party_selectors.get_party)."""
-    channel_counts = timeline_selectors.channel_counts(party_id=party.pk)
-    labels = dict(Channel.choices)
+    channel_counts = timeline_selectors.channel_breakdown(party_id=party.pk)
     orders = sales_selectors.list_orders(actor=actor, party_id=party.pk)
     return {
         "roles": list(party.roles.order_by("role")),
@@ -176,9 +175,7 @@ def get_party_360(*, actor: User, party: Party) -> dict[str, Any]:
         "orders": list(orders[:10]),
         "order_summary": sales_selectors.order_summary(actor=actor, party_id=party.pk),
         "default_currency": settings.DEFAULT_CURRENCY,
-        "interaction_count": sum(channel_counts.values()),
-        "channel_counts": sorted(
-            ((labels.get(c, c), c, n) for c, n in channel_counts.items()), key=lambda r: -r[2]
-        ),
+        "interaction_count": sum(row.interactions for row in channel_counts),
+        "channel_counts": channel_counts,
         "history": list(audit_selectors.list_entries_for(party, limit=30)),
     }

@@ -12,6 +12,7 @@ from reservoir.parties.tests.factories import PartyFactory
 from reservoir.support import services
 from reservoir.support.tests.factories import AgentFactory
 from reservoir.support.views.context import card_traits
+from reservoir.timeline.tests.factories import InteractionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,25 @@ def test_card_labels_are_chinese_when_language_is_zh_hans():
         lines = card_traits(party.traits.all())
 
     assert [(t.label, t.text) for t in lines] == [("流失风险", "50%"), ("RFM 分群", "有流失风险")]
+
+
+def test_card_names_each_channel_in_the_current_language_busiest_first(client, agent):
+    party = PartyFactory(display_name="Zhou Min")
+    case = _case(party)  # the portal message is one interaction
+    for channel in ("ivr", "web", "web"):
+        InteractionFactory(party=party, channel=channel)
+
+    english = client.get(reverse("support:case_detail", args=[case.pk]))
+    with translation.override("zh-hans"):
+        chinese = client.get(
+            reverse("support:case_detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        )
+
+    assert [c[1:] for c in english.context["ctx"].channel_counts] == [
+        ("Web visit", 2),
+        ("IVR", 1),
+        ("Portal", 1),
+    ]
+    assert 'data-channel="ivr">' in english.content.decode()
+    assert ">ivr 1<" not in english.content.decode()
+    assert "网站访问 2" in chinese.content.decode()

@@ -21,6 +21,7 @@ from reservoir.parties.traits import format_trait, trait_label
 from reservoir.support import selectors
 from reservoir.support.models import Case
 from reservoir.timeline import selectors as timeline_selectors
+from reservoir.timeline.selectors import ChannelCount
 
 RECENT = 12
 # The customer card's facts, in reading order; each slot shows its first key the customer
@@ -51,7 +52,7 @@ class CustomerContext:
     contact_points: list[Any] = field(default_factory=list)
     open_cases: list[Case] = field(default_factory=list)
     timeline: list[Any] = field(default_factory=list)
-    channel_counts: dict[str, int] = field(default_factory=dict)
+    channel_counts: list[ChannelCount] = field(default_factory=list)
     decision: Decision | None = None
     traits: list[TraitLine] = field(default_factory=list)
     surveys: list[Any] = field(default_factory=list)
@@ -79,7 +80,7 @@ def customer_context(*, actor: User, case: Case) -> CustomerContext:
         .select_related("staff")
         .order_by("-occurred_at", "-pk")[:RECENT]
     )
-    ctx.channel_counts = timeline_selectors.channel_counts(party_id=party.pk)
+    ctx.channel_counts = timeline_selectors.channel_breakdown(party_id=party.pk)
     ctx.traits = card_traits(party_selectors.list_traits(party).filter(key__in=CSAT_TRAITS))
     ctx.decision = decide(
         party.pk,
