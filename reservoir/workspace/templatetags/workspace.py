@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
@@ -294,17 +295,42 @@ def outcome_label(outcome: str) -> str:
     return str(labels.get(outcome, humanize_key(outcome)))
 
 
+AUDIT_FACTS = {
+    "probability": gettext_lazy("Match probability"),
+    "rule": gettext_lazy("Rule"),
+    "auto": gettext_lazy("Automatic"),
+    "to": gettext_lazy("Recipient"),
+    "purpose": gettext_lazy("Purpose"),
+    "channel": gettext_lazy("Channel"),
+    "source": gettext_lazy("Source"),
+    "kind": gettext_lazy("Kind"),
+    "value": gettext_lazy("Value"),
+    "address": gettext_lazy("Address"),
+    "roles": gettext_lazy("Roles"),
+    "method": gettext_lazy("Method"),
+    "score": gettext_lazy("Score"),
+    "total": gettext_lazy("Total"),
+    "reason": gettext_lazy("Reason"),
+}
+
+
 @register.filter
 def audit_facts(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """The readable facts of an audit entry's data (ids of other records left out)."""
+    """The readable facts of an audit entry's data (ids of other records left out); a
+    probability reads as a percentage and other fractions are rounded."""
     facts = []
     for key, value in (data or {}).items():
         if isinstance(value, int) and not isinstance(value, bool):
             continue
-        text = plain_value(value)
+        if isinstance(value, float) and key == "probability":
+            text = f"{number_format(round(value * 100, 1), 1)}%"
+        elif isinstance(value, float):
+            text = number_format(round(value, 2), 2)
+        else:
+            text = plain_value(value)
         if isinstance(value, str) and "_" in value and " " not in value:
             text = humanize_key(value)
-        facts.append((humanize_key(key), text))
+        facts.append((str(AUDIT_FACTS.get(key, humanize_key(key))), text))
     return facts
 
 
